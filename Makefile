@@ -1,0 +1,37 @@
+# Every target sets up .venv first (once; again only when the dependency files change).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+READY := $(VENV)/.ready
+PROFILE_ARG := $(if $(PROFILE),--profile $(PROFILE))
+
+.PHONY: setup run test lab bench data strip constraints
+
+setup: $(READY)
+
+$(READY): pyproject.toml constraints.txt scripts/install.sh
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	PYTHON=$(BIN)/python bash scripts/install.sh
+	touch $(READY)
+
+run: $(READY)          ## execute every notebook headlessly and write a report (PROFILE=ci for a quick run)
+	$(BIN)/labkit run $(PROFILE_ARG)
+
+test: $(READY)         ## unit tests + every notebook under the ci profile
+	$(BIN)/python -m pytest
+
+lab: $(READY)          ## JupyterLab on the notebooks, with the kit's kernel
+	$(BIN)/jupyter lab notebooks
+
+bench: $(READY)        ## benchmarks: figures printed and written to bench/results/
+	$(BIN)/labkit bench
+
+data: $(READY)         ## regenerate the bundled data sets (byte-identical)
+	$(BIN)/python datasets/generate.py
+
+strip: $(READY)        ## remove outputs from the notebooks before committing
+	$(BIN)/jupyter nbconvert --clear-output --inplace --log-level WARN notebooks/*.ipynb
+
+constraints: $(READY)  ## re-pin constraints.txt to what .venv holds
+	{ echo "# Exact versions CI installs (pip install -c constraints.txt ...). Regenerate with 'make constraints'."; \
+	  $(BIN)/pip freeze --exclude-editable | grep -v -i -E '^(labkit|tf-agents)=='; echo "tf-agents==0.19.0"; } > constraints.txt

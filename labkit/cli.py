@@ -1,0 +1,92 @@
+"""The ``labkit`` command: ``run``, ``bench``, ``env``, ``data``."""
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from labkit.paths import base_dir
+
+
+def _run(args: argparse.Namespace) -> int:
+    from labkit.runner import run_notebooks
+
+    try:
+        run_dir, results = run_notebooks(args.profile, args.seed, args.only, args.data_dir, args.output)
+    except ValueError as exc:
+        print(f"labkit run: {exc}", file=sys.stderr)
+        return 2
+    failed = [r.notebook for r in results if r.status != "ok"]
+    print(f"report: {run_dir / 'report.md'}")
+    if failed:
+        print(f"failed: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _bench(args: argparse.Namespace) -> int:
+    scripts = sorted((base_dir() / "bench").glob("bench_*.py"))
+    if args.names:
+        scripts = [s for s in scripts if any(n in s.stem for n in args.names)]
+    if not scripts:
+        print("labkit bench: no benchmark matches", file=sys.stderr)
+        return 2
+    failed = []
+    for script in scripts:
+        print(f"== {script.stem}", flush=True)
+        start = time.perf_counter()
+        code = subprocess.call([sys.executable, str(script)], cwd=base_dir())
+        print(f"== {script.stem}: {'ok' if code == 0 else f'exit {code}'} in {time.perf_counter() - start:.0f} s")
+        if code:
+            failed.append(script.stem)
+    print(f"results in {base_dir() / 'bench' / 'results'}")
+    return 1 if failed else 0
+
+
+def _env(args: argparse.Namespace) -> int:
+    from labkit.envinfo import print_environment
+
+    print_environment()
+    return 0
+
+
+def _data(args: argparse.Namespace) -> int:
+    from labkit.datagen import generate_all
+
+    for path in generate_all(Path(args.out), seed=args.seed):
+        print(path)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="labkit", description="The labkit course kit.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="execute the notebooks headlessly (papermill) and write a report")
+    run.add_argument("--profile", default="auto", choices=["auto", "ci", "laptop", "gpu"],
+                     help="sizes to use (default: auto = gpu if one is visible, else laptop)")
+    run.add_argument("--only", nargs="+", metavar="NN", help="run only these notebooks, e.g. --only 00 02")
+    run.add_argument("--data-dir", help="real data laid out like datasets/ (default: the bundled sets)")
+    run.add_argument("--output", help="run folder (default: runs/<time>-<profile>)")
+    run.add_argument("--seed", type=int, default=42)
+    run.set_defaults(func=_run)
+
+    bench = sub.add_parser("bench", help="run the benchmarks in bench/ (figures go to bench/results/)")
+    bench.add_argument("names", nargs="*", help="only benchmarks whose name contains one of these")
+    bench.set_defaults(func=_bench)
+
+    env = sub.add_parser("env", help="print versions, CPU/GPU and the Keras set-up")
+    env.set_defaults(func=_env)
+
+    data = sub.add_parser("data", help="generate the bundled data sets into a folder")
+    data.add_argument("--out", default=str(base_dir() / "datasets"))
+    data.add_argument("--seed", type=int, default=0)
+    data.set_defaults(func=_data)
+
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,255 @@
+"""Data loading: the bundled data sets, or real files in the same layout under ``DATA_DIR``.
+
+Layout (the bundled ``datasets/`` folder and a user's ``DATA_DIR`` alike)::
+
+    corpus/*.txt                      plain text, one document or sentence per line
+    intents/{train,valid,test}.csv    a header with a text column and a label column
+    ner/{train,valid,test}.txt        CoNLL: ``token ... tag`` per line, blank line between sentences
+
+``valid`` is optional: when it is missing it is carved out of ``train`` with the seed.
+Every reader checks the whole file before returning, so bad input never half-loads.
+"""
+from __future__ import annotations
+
+import csv
+import random
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from labkit.paths import repo_root
+
+SPLITS = ("train", "valid", "test")
+DATASETS = {
+    "corpus": "unlabeled text for pretraining (corpus/*.txt)",
+    "intents": "customer-support intents (intents/{train,valid,test}.csv)",
+    "ner": "named entities in CoNLL format (ner/{train,valid,test}.txt)",
+}
+TEXT_COLUMNS = ("text", "sentence", "utterance", "query", "question")
+LABEL_COLUMNS = ("label", "category", "intent", "class", "target")
+VALID_FRACTION = 0.1
+_TAG = re.compile(r"^(O|[BI]-[A-Za-z][\w.-]*)$")
+
+
+class DataFormatError(ValueError):
+    """A data file does not hold what its format promises; the message names file and line."""
+
+
+@dataclass
+class TaggedSentence:
+    """One sentence of a token-classification set: parallel lists of tokens and IOB2 tags."""
+
+    tokens: list[str]
+    tags: list[str]
+
+
+@dataclass
+class LabeledTexts:
+    """A text-classification split: parallel lists of texts and string labels."""
+
+    texts: list[str]
+    labels: list[str]
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+
+# --- readers for standard formats -------------------------------------------
+
+
+def read_conll(path: str | Path) -> list[TaggedSentence]:
+    """Read a CoNLL file (``token [POS chunk] tag`` per line) into sentences with IOB2 tags.
+
+    ``-DOCSTART-`` lines and blank lines separate sentences; the tag is the last
+    column. IOB1 files (as CoNLL-2003 originally shipped) are converted to IOB2.
+    """
+    path = Path(path)
+    _require_file(path)
+    sentences: list[TaggedSentence] = []
+    tokens: list[str] = []
+    tags: list[str] = []
+
+    def close() -> None:
+        if tokens:
+            sentences.append(TaggedSentence(tokens.copy(), _to_iob2(tags)))
+            tokens.clear()
+            tags.clear()
+
+    with path.open(encoding="utf-8") as f:
+        for lineno, line in enumerate(f, start=1):
+            parts = line.split()
+            if not parts:
+                close()
+                continue
+            if parts[0] == "-DOCSTART-":
+                close()
+                continue
+            if len(parts) < 2:
+                raise DataFormatError(
+                    f"{path}, line {lineno}: expected 'token ... tag' (at least 2 columns), got {line.rstrip()!r}"
+                )
+            tag = parts[-1]
+            if not _TAG.match(tag):
+                raise DataFormatError(
+                    f"{path}, line {lineno}: tag {tag!r} is not in the IOB scheme "
+                    "(expected 'O', 'B-TYPE' or 'I-TYPE')"
+                )
+            tokens.append(parts[0])
+            tags.append(tag)
+    close()
+    if not sentences:
+        raise DataFormatError(f"{path}: no sentences found")
+    return sentences
+
+
+def _to_iob2(tags: list[str]) -> list[str]:
+    out = []
+    for i, tag in enumerate(tags):
+        if tag.startswith("I-") and (i == 0 or out[-1] == "O" or out[-1][2:] != tag[2:]):
+            tag = "B-" + tag[2:]
+        out.append(tag)
+    return out
+
+
+def read_text_label(
+    path: str | Path, text_column: str | None = None, label_column: str | None = None
+) -> LabeledTexts:
+    """Read a CSV (``.csv``) or TSV (``.tsv``) file of texts and labels.
+
+    A header is recognised when it names a text column (``text``, ``sentence``, ...)
+    and a label column (``label``, ``category``, ``intent``, ...), or the columns
+    given; without a header, a two-column file is read as ``text,label``.
+    """
+    path = Path(path)
+    _require_file(path)
+    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f, delimiter=delimiter))
+    if not rows:
+        raise DataFormatError(f"{path}: the file is empty")
+    header = [c.strip().lower() for c in rows[0]]
+    text_names = (text_column.lower(),) if text_column else TEXT_COLUMNS
+    label_names = (label_column.lower(),) if label_column else LABEL_COLUMNS
+    text_idx = next((header.index(n) for n in text_names if n in header), None)
+    label_idx = next((header.index(n) for n in label_names if n in header), None)
+    if text_idx is not None and label_idx is not None:
+        body, first_line = rows[1:], 2
+    elif text_column or label_column:
+        raise DataFormatError(f"{path}: header {rows[0]} lacks column {text_column or label_column!r}")
+    elif len(rows[0]) == 2:
+        text_idx, label_idx, body, first_line = 0, 1, rows, 1
+    else:
+        raise DataFormatError(
+            f"{path}, line 1: expected a header naming a text column ({', '.join(TEXT_COLUMNS)}) "
+            f"and a label column ({', '.join(LABEL_COLUMNS)}), or exactly two columns text,label; got {rows[0]}"
+        )
+    width = len(rows[0])
+    texts, labels = [], []
+    for lineno, row in enumerate(body, start=first_line):
+        if not row:
+            continue
+        if len(row) != width:
+            raise DataFormatError(f"{path}, row {lineno}: expected {width} fields, got {len(row)}: {row}")
+        text, label = row[text_idx].strip(), row[label_idx].strip()
+        if not text or not label:
+            raise DataFormatError(f"{path}, row {lineno}: empty text or label: {row}")
+        texts.append(text)
+        labels.append(label)
+    if not texts:
+        raise DataFormatError(f"{path}: no rows after the header")
+    return LabeledTexts(texts, labels)
+
+
+def read_corpus(path: str | Path) -> list[str]:
+    """Read a plain-text corpus: a ``.txt`` file, or every ``*.txt`` in a folder (sorted); one line each, blanks dropped."""
+    path = Path(path)
+    files = sorted(path.glob("*.txt")) if path.is_dir() else [path]
+    if path.is_dir() and not files:
+        raise FileNotFoundError(f"no *.txt files in {path}")
+    lines: list[str] = []
+    for file in files:
+        _require_file(file)
+        lines.extend(s for s in (line.strip() for line in file.open(encoding="utf-8")) if s)
+    if not lines:
+        raise DataFormatError(f"{path}: the corpus holds no text")
+    return lines
+
+
+def _require_file(path: Path) -> None:
+    if not path.is_file():
+        where = path.parent if path.parent.is_dir() else "a folder that does not exist"
+        raise FileNotFoundError(f"looked for {path.name!r} in {where}, but it is not there")
+
+
+# --- the data sets of the kit -------------------------------------------------
+
+
+def bundled_dir() -> Path:
+    """The kit's generated data sets: ``datasets/`` in a checkout, else generated once into a cache."""
+    root = repo_root()
+    if root is not None and (root / "datasets" / "intents" / "train.csv").is_file():
+        return root / "datasets"
+    cache = Path.home() / ".cache" / "labkit" / "datasets"
+    if not (cache / "intents" / "train.csv").is_file():
+        from labkit.datagen import generate_all
+
+        print(f"labkit: generating the bundled data sets into {cache} (once)")
+        generate_all(cache)
+    return cache
+
+
+def _root(data_dir: str | Path | None, name: str) -> Path:
+    if name not in DATASETS:
+        known = "; ".join(f"{k}: {v}" for k, v in DATASETS.items())
+        raise ValueError(f"unknown data set {name!r}; known data sets are {known}")
+    root = Path(data_dir) if data_dir else bundled_dir()
+    if data_dir and not (root / name).is_dir():
+        raise FileNotFoundError(f"DATA_DIR={str(root)!r} has no {name}/ folder ({DATASETS[name]})")
+    return root / name
+
+
+def load_corpus(data_dir: str | Path | None = None, max_lines: int | None = None) -> list[str]:
+    """The pretraining corpus (``corpus/*.txt``), optionally cut to its first ``max_lines`` lines."""
+    lines = read_corpus(_root(data_dir, "corpus"))
+    return lines[:max_lines] if max_lines else lines
+
+
+def _splits(folder: Path, suffix: str, reader, seed: int) -> dict:
+    for split in ("train", "test"):
+        _require_file(folder / f"{split}{suffix}")
+    data = {split: reader(folder / f"{split}{suffix}") for split in SPLITS if (folder / f"{split}{suffix}").is_file()}
+    if "valid" not in data:
+        data["train"], data["valid"] = _carve(data["train"], seed)
+    return {split: data[split] for split in SPLITS}
+
+
+def _carve(train, seed: int):
+    """Split off a validation part of ``train`` (VALID_FRACTION of it), reproducibly from the seed."""
+    order = list(range(len(train)))
+    random.Random(seed).shuffle(order)
+    n_valid = max(1, int(len(order) * VALID_FRACTION))
+    valid_idx, train_idx = sorted(order[:n_valid]), sorted(order[n_valid:])
+    if isinstance(train, LabeledTexts):
+        pick = lambda idx: LabeledTexts([train.texts[i] for i in idx], [train.labels[i] for i in idx])  # noqa: E731
+        return pick(train_idx), pick(valid_idx)
+    return [train[i] for i in train_idx], [train[i] for i in valid_idx]
+
+
+def load_intents(data_dir: str | Path | None = None, seed: int = 0) -> dict[str, LabeledTexts]:
+    """The intent set as ``{"train", "valid", "test"}`` splits."""
+    folder = _root(data_dir, "intents")
+    suffix = ".tsv" if (folder / "train.tsv").is_file() else ".csv"
+    return _splits(folder, suffix, read_text_label, seed)
+
+
+def load_ner(data_dir: str | Path | None = None, seed: int = 0) -> dict[str, list[TaggedSentence]]:
+    """The NER set as ``{"train", "valid", "test"}`` lists of tagged sentences."""
+    return _splits(_root(data_dir, "ner"), ".txt", read_conll, seed)
+
+
+def load(name: str, data_dir: str | Path | None = None, seed: int = 0):
+    """Load a data set by name: ``corpus``, ``intents`` or ``ner``."""
+    loaders = {"corpus": lambda: load_corpus(data_dir), "intents": lambda: load_intents(data_dir, seed),
+               "ner": lambda: load_ner(data_dir, seed)}
+    _root(data_dir, name)  # raises a clear error for an unknown name or a missing folder
+    return loaders[name]()

@@ -1,0 +1,24 @@
+"""Where things live: the repository, the bundled data sets, run folders."""
+from __future__ import annotations
+
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def repo_root() -> Path | None:
+    """The kit's repository folder when labkit runs from a checkout, else None."""
+    root = PACKAGE_DIR.parent
+    return root if (root / "notebooks").is_dir() else None
+
+
+def base_dir() -> Path:
+    """The repository when there is one, else the current folder."""
+    return repo_root() or Path.cwd()
+
+
+def notebooks_dir() -> Path:
+    root = repo_root()
+    if root is None:
+        raise FileNotFoundError("no notebooks/ folder: labkit is not running from a checkout of the kit")
+    return root / "notebooks"

@@ -1,0 +1,110 @@
+"""One table of sizes for every notebook: the ``ci``, ``laptop`` and ``gpu`` profiles.
+
+A notebook never writes a size as a literal; it reads ``lab.profile.<field>``.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Sizes for one kind of machine. Every field is documented where it is defined."""
+
+    name: str
+    description: str
+    # --- data -------------------------------------------------------------
+    corpus_max_lines: int | None  # lines of the pretraining corpus used (None: all)
+    # --- tokenizer and encoder (stages 1-2) --------------------------------
+    vocab_size: int
+    seq_len: int
+    hidden_dim: int
+    num_layers: int
+    num_heads: int
+    intermediate_dim: int
+    # --- pretraining (stage 1) --------------------------------------------
+    mlm_epochs: int
+    mlm_batch_size: int
+    # --- fine-tuning (stage 2) --------------------------------------------
+    cls_epochs: int
+    ner_epochs: int
+    finetune_batch_size: int
+    label_budgets: tuple[float, ...]  # fractions of the training labels
+    # --- reinforcement learning (stage 3) ---------------------------------
+    dqn_train_steps: int
+    pg_train_iterations: int
+    instr_train_steps: int
+    eval_episodes: int
+    # --- explainability (stage 4) ------------------------------------------
+    lime_samples: int
+    ig_steps: int
+    deletion_sentences: int
+
+
+PROFILES: dict[str, Profile] = {
+    p.name: p
+    for p in (
+        Profile(
+            name="ci",
+            description="seconds per notebook; tiny models; used by the tests",
+            corpus_max_lines=1500,
+            vocab_size=1000, seq_len=32,
+            hidden_dim=32, num_layers=1, num_heads=2, intermediate_dim=64,
+            mlm_epochs=1, mlm_batch_size=64,
+            cls_epochs=2, ner_epochs=1, finetune_batch_size=32,
+            label_budgets=(0.05, 1.0),
+            dqn_train_steps=300, pg_train_iterations=3, instr_train_steps=300, eval_episodes=3,
+            lime_samples=100, ig_steps=8, deletion_sentences=5,
+        ),
+        Profile(
+            name="laptop",
+            description="2-core CPU, minutes per notebook; real teaching results",
+            corpus_max_lines=None,
+            vocab_size=4000, seq_len=64,
+            hidden_dim=128, num_layers=2, num_heads=4, intermediate_dim=256,
+            mlm_epochs=8, mlm_batch_size=64,
+            cls_epochs=8, ner_epochs=4, finetune_batch_size=32,
+            label_budgets=(0.05, 0.25, 1.0),
+            dqn_train_steps=10_000, pg_train_iterations=200, instr_train_steps=20_000,
+            eval_episodes=20,
+            lime_samples=1000, ig_steps=32, deletion_sentences=40,
+        ),
+        Profile(
+            name="gpu",
+            description="a Colab GPU; full sizes",
+            corpus_max_lines=None,
+            vocab_size=8000, seq_len=128,
+            hidden_dim=256, num_layers=4, num_heads=4, intermediate_dim=1024,
+            mlm_epochs=20, mlm_batch_size=128,
+            cls_epochs=10, ner_epochs=6, finetune_batch_size=64,
+            label_budgets=(0.05, 0.1, 0.25, 0.5, 1.0),
+            dqn_train_steps=20_000, pg_train_iterations=400, instr_train_steps=40_000,
+            eval_episodes=50,
+            lime_samples=2000, ig_steps=64, deletion_sentences=100,
+        ),
+    )
+}
+
+
+def gpu_available() -> bool:
+    """True when TensorFlow sees at least one GPU."""
+    import tensorflow as tf
+
+    return bool(tf.config.list_physical_devices("GPU"))
+
+
+def get_profile(name: str = "auto", **overrides) -> Profile:
+    """Return the profile called ``name`` (``auto``: ``gpu`` with a GPU, else ``laptop``).
+
+    ``overrides`` replace single fields, e.g. ``get_profile("laptop", mlm_epochs=2)``.
+    """
+    if not isinstance(name, str) or name not in (*PROFILES, "auto"):
+        raise ValueError(f"PROFILE={name!r} is unknown; expected one of: auto, {', '.join(PROFILES)}")
+    if name == "auto":
+        name = "gpu" if gpu_available() else "laptop"
+    fields = {f.name for f in dataclasses.fields(Profile)}
+    unknown = sorted(set(overrides) - fields)
+    if unknown:
+        raise ValueError(f"unknown profile field(s) {unknown}; known fields: {sorted(fields)}")
+    return dataclasses.replace(PROFILES[name], **overrides)

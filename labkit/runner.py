@@ -1,0 +1,138 @@
+"""``labkit run``: execute the notebooks headlessly with papermill and write a run report."""
+from __future__ import annotations
+
+import json
+import time
+import traceback
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from labkit.paths import base_dir, notebooks_dir
+
+
+@dataclass
+class NotebookResult:
+    """What one notebook did in a run."""
+
+    notebook: str
+    status: str  # "ok", "failed" or "pending"
+    seconds: float = 0.0
+    metrics: dict = field(default_factory=dict)
+    error: str = ""
+
+
+def list_notebooks(folder: Path | None = None) -> list[Path]:
+    """The kit's notebooks (``NN_slug.ipynb``) in order."""
+    folder = folder or notebooks_dir()
+    return sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb"))
+
+
+def select(notebooks: list[Path], only: list[str] | None) -> list[Path]:
+    """Keep the notebooks whose name starts with one of ``only`` (``"01"`` or ``"01_self"``...)."""
+    if not only:
+        return notebooks
+    chosen = [nb for nb in notebooks if any(nb.stem.startswith(o) for o in only)]
+    unknown = [o for o in only if not any(nb.stem.startswith(o) for nb in notebooks)]
+    if unknown:
+        names = ", ".join(nb.stem for nb in notebooks)
+        raise ValueError(f"--only {' '.join(unknown)} matches no notebook; the notebooks are: {names}")
+    return chosen
+
+
+def kernel_name() -> str:
+    """The kit's kernel when it is installed (``make setup`` does it), else the current Python's."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    return "labkit" if "labkit" in KernelSpecManager().find_kernel_specs() else "python3"
+
+
+def run_notebooks(
+    profile: str = "auto",
+    seed: int = 42,
+    only: list[str] | None = None,
+    data_dir: str | Path | None = None,
+    output: str | Path | None = None,
+    notebooks: list[Path] | None = None,
+) -> tuple[Path, list[NotebookResult]]:
+    """Execute notebooks in order, each in a fresh kernel; a failure does not stop the run.
+
+    Returns the run folder (executed notebooks, ``report.md``, ``report.json``) and the
+    results. The report is rewritten after every notebook, so an interrupted run keeps
+    what it finished.
+    """
+    import papermill as pm
+
+    from labkit.profiles import get_profile
+
+    resolved = get_profile(profile).name
+    chosen = select(notebooks if notebooks is not None else list_notebooks(), only)
+    if not chosen:
+        raise ValueError("no notebooks to run")
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    run_dir = Path(output) if output else base_dir() / "runs" / f"{stamp}-{resolved}"
+    run_dir.mkdir(parents=True, exist_ok=True)
+    data = str(Path(data_dir).resolve()) if data_dir else None
+    results = [NotebookResult(nb.stem, "pending") for nb in chosen]
+    kernel = kernel_name()
+    print(f"labkit run: {len(chosen)} notebook(s), profile {resolved!r}, seed {seed} -> {run_dir}")
+    for i, (nb, result) in enumerate(zip(chosen, results), start=1):
+        out_dir = run_dir / nb.stem
+        out_dir.mkdir(exist_ok=True)
+        print(f"[{i}/{len(chosen)}] {nb.stem} ...", flush=True)
+        start = time.perf_counter()
+        try:
+            pm.execute_notebook(
+                str(nb), str(out_dir / nb.name),
+                parameters={"PROFILE": resolved, "SEED": seed, "OUTPUT_DIR": str(out_dir), "DATA_DIR": data},
+                kernel_name=kernel, cwd=str(nb.parent), progress_bar=True,
+            )
+            result.status = "ok"
+        except Exception as exc:  # noqa: BLE001 - any failure is reported, and the run goes on
+            result.status = "failed"
+            result.error = _short_error(exc)
+        result.seconds = round(time.perf_counter() - start, 1)
+        metrics_file = out_dir / "metrics.json"
+        result.metrics = json.loads(metrics_file.read_text()) if metrics_file.exists() else {}
+        print(f"[{i}/{len(chosen)}] {nb.stem}: {result.status} in {result.seconds:.0f} s"
+              + (f"\n    {result.error}" if result.error else ""), flush=True)
+        write_report(run_dir, resolved, seed, data, results)
+    return run_dir, results
+
+
+def _short_error(exc: Exception) -> str:
+    if hasattr(exc, "ename"):  # papermill's PapermillExecutionError: the cell's own error
+        return f"{exc.ename}: {exc.evalue} (cell {getattr(exc, 'exec_count', '?')})"
+    return "".join(traceback.format_exception_only(exc)).strip()
+
+
+def write_report(run_dir: Path, profile: str, seed: int, data_dir: str | None,
+                 results: list[NotebookResult]) -> Path:
+    """Write ``report.json`` and a Markdown ``report.md`` with each notebook's headline figures."""
+    summary = {"profile": profile, "seed": seed, "data_dir": data_dir,
+               "notebooks": [asdict(r) for r in results]}
+    (run_dir / "report.json").write_text(json.dumps(summary, indent=2) + "\n")
+    ok = sum(r.status == "ok" for r in results)
+    failed = sum(r.status == "failed" for r in results)
+    lines = [
+        "# labkit run report", "",
+        f"Profile `{profile}`, seed {seed}, data: {data_dir or 'bundled'}.",
+        f"{ok} ok, {failed} failed, {len(results) - ok - failed} not run yet; "
+        f"{sum(r.seconds for r in results):.0f} s in all.", "",
+        "| notebook | status | time (s) | headline figures |",
+        "|---|---|---:|---|",
+    ]
+    for r in results:
+        figures = ", ".join(f"{k} = {_fmt(v)}" for k, v in sorted(r.metrics.items())) or "-"
+        link = f"[{r.notebook}]({r.notebook}/{r.notebook}.ipynb)" if r.status != "pending" else r.notebook
+        lines.append(f"| {link} | {r.status} | {r.seconds:.0f} | {figures} |")
+    errors = [r for r in results if r.error]
+    if errors:
+        lines += ["", "## Failures", ""] + [f"- **{r.notebook}**: `{r.error}`" for r in errors]
+    path = run_dir / "report.md"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def _fmt(value) -> str:
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
