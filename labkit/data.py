@@ -42,6 +42,20 @@ class TaggedSentence:
     tokens: list[str]
     tags: list[str]
 
+    def bracketed(self) -> str:
+        """The sentence with entities marked, e.g. ``[Maria Lopez]PER called [Acme Bank]ORG .``"""
+        words, open_type = [], None
+        for token, tag in zip(self.tokens, self.tags):
+            if open_type and not tag.startswith("I-"):
+                words[-1] += f"]{open_type}"
+                open_type = None
+            if tag.startswith("B-"):
+                token, open_type = "[" + token, tag[2:]
+            words.append(token)
+        if open_type:
+            words[-1] += f"]{open_type}"
+        return " ".join(words)
+
 
 @dataclass
 class LabeledTexts:

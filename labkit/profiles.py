@@ -23,13 +23,19 @@ class Profile:
     num_layers: int
     num_heads: int
     intermediate_dim: int
+    lowercase: bool  # the tokenizer folds case (False keeps capitals, a strong cue for names)
     # --- pretraining (stage 1) --------------------------------------------
     mlm_epochs: int
     mlm_batch_size: int
+    mlm_learning_rate: float
+    mlm_mask_rate: float  # fraction of tokens the model must restore
+    mlm_jit_compile: bool  # XLA for the MLM train step (bench/bench_pretraining.py picks it)
+    fallback_mlm_epochs: int  # a later notebook that finds no encoder pretrains this long
     # --- fine-tuning (stage 2) --------------------------------------------
     cls_epochs: int
     ner_epochs: int
     finetune_batch_size: int
+    finetune_learning_rate: float
     label_budgets: tuple[float, ...]  # fractions of the training labels
     # --- reinforcement learning (stage 3) ---------------------------------
     dqn_train_steps: int
@@ -50,9 +56,10 @@ PROFILES: dict[str, Profile] = {
             description="seconds per notebook; tiny models; used by the tests",
             corpus_max_lines=1500,
             vocab_size=1000, seq_len=32,
-            hidden_dim=32, num_layers=1, num_heads=2, intermediate_dim=64,
-            mlm_epochs=1, mlm_batch_size=64,
-            cls_epochs=2, ner_epochs=1, finetune_batch_size=32,
+            hidden_dim=32, num_layers=1, num_heads=2, intermediate_dim=64, lowercase=True,
+            mlm_epochs=1, mlm_batch_size=64, mlm_learning_rate=1e-3, mlm_mask_rate=0.15,
+            mlm_jit_compile=True, fallback_mlm_epochs=1,
+            cls_epochs=2, ner_epochs=1, finetune_batch_size=32, finetune_learning_rate=1e-3,
             label_budgets=(0.05, 1.0),
             dqn_train_steps=300, pg_train_iterations=3, instr_train_steps=300, eval_episodes=3,
             lime_samples=100, ig_steps=8, deletion_sentences=5,
@@ -62,9 +69,10 @@ PROFILES: dict[str, Profile] = {
             description="2-core CPU, minutes per notebook; real teaching results",
             corpus_max_lines=None,
             vocab_size=4000, seq_len=64,
-            hidden_dim=128, num_layers=2, num_heads=4, intermediate_dim=256,
-            mlm_epochs=8, mlm_batch_size=64,
-            cls_epochs=8, ner_epochs=4, finetune_batch_size=32,
+            hidden_dim=128, num_layers=2, num_heads=4, intermediate_dim=256, lowercase=True,
+            mlm_epochs=8, mlm_batch_size=64, mlm_learning_rate=1e-3, mlm_mask_rate=0.15,
+            mlm_jit_compile=True, fallback_mlm_epochs=2,
+            cls_epochs=8, ner_epochs=4, finetune_batch_size=32, finetune_learning_rate=5e-4,
             label_budgets=(0.05, 0.25, 1.0),
             dqn_train_steps=10_000, pg_train_iterations=200, instr_train_steps=20_000,
             eval_episodes=20,
@@ -75,9 +83,10 @@ PROFILES: dict[str, Profile] = {
             description="a Colab GPU; full sizes",
             corpus_max_lines=None,
             vocab_size=8000, seq_len=128,
-            hidden_dim=256, num_layers=4, num_heads=4, intermediate_dim=1024,
-            mlm_epochs=20, mlm_batch_size=128,
-            cls_epochs=10, ner_epochs=6, finetune_batch_size=64,
+            hidden_dim=256, num_layers=4, num_heads=4, intermediate_dim=1024, lowercase=True,
+            mlm_epochs=20, mlm_batch_size=128, mlm_learning_rate=5e-4, mlm_mask_rate=0.15,
+            mlm_jit_compile=True, fallback_mlm_epochs=3,
+            cls_epochs=10, ner_epochs=6, finetune_batch_size=64, finetune_learning_rate=3e-4,
             label_budgets=(0.05, 0.1, 0.25, 0.5, 1.0),
             dqn_train_steps=20_000, pg_train_iterations=400, instr_train_steps=40_000,
             eval_episodes=50,
@@ -108,3 +117,12 @@ def get_profile(name: str = "auto", **overrides) -> Profile:
     if unknown:
         raise ValueError(f"unknown profile field(s) {unknown}; known fields: {sorted(fields)}")
     return dataclasses.replace(PROFILES[name], **overrides)
+
+
+def profile_table(fields: list[str] | None = None) -> str:
+    """The profiles side by side as a Markdown table (all fields, or the ones named)."""
+    names = fields or [f.name for f in dataclasses.fields(Profile) if f.name not in ("name", "description")]
+    profiles = list(PROFILES.values())
+    rows = ["| field | " + " | ".join(p.name for p in profiles) + " |", "|---" * (len(profiles) + 1) + "|"]
+    rows += [f"| `{n}` | " + " | ".join(str(getattr(p, n)) for p in profiles) + " |" for n in names]
+    return "\n".join(rows)

@@ -1,0 +1,74 @@
+"""labkit's import flags, profiles and the per-notebook lab context."""
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+import labkit
+from labkit.profiles import PROFILES, get_profile
+
+
+def _python(code: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("TF_USE_LEGACY_KERAS", "KERAS_BACKEND")}
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
+
+
+def test_import_sets_the_keras_flags_and_tf_keras_is_legacy():
+    done = _python("import os, labkit, tensorflow as tf; "
+                   "print(os.environ['TF_USE_LEGACY_KERAS'], tf.keras.layers.Dense.__module__.split('.')[0])")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["1", "tf_keras"]
+
+
+def test_tensorflow_first_gives_a_restart_message():
+    done = _python("import tensorflow, labkit")
+    assert done.returncode != 0
+    assert "Restart the kernel" in done.stderr and "import labkit" in done.stderr
+
+
+def test_profiles_table_and_auto():
+    assert set(PROFILES) == {"ci", "laptop", "gpu"}
+    assert get_profile("auto").name == "laptop"  # no GPU on the test machines
+    ci, laptop = PROFILES["ci"], PROFILES["laptop"]
+    assert ci.hidden_dim <= laptop.hidden_dim and ci.dqn_train_steps < laptop.dqn_train_steps
+    assert get_profile("ci", mlm_epochs=3).mlm_epochs == 3
+
+
+@pytest.mark.parametrize("bad", ["fast", "", None, 3])
+def test_unknown_profile_lists_the_known_ones(bad):
+    with pytest.raises(ValueError, match="expected one of: auto, ci, laptop, gpu"):
+        get_profile(bad)
+
+
+def test_unknown_override_field():
+    with pytest.raises(ValueError, match="unknown profile field"):
+        get_profile("ci", epochs=3)
+
+
+def test_setup_seeds_records_and_makes_folders(tmp_path):
+    import numpy as np
+
+    lab = labkit.setup("99_test", "ci", 7, tmp_path / "99_test")
+    first = np.random.rand()
+    labkit.setup("99_test", "ci", 7, tmp_path / "99_test")
+    assert np.random.rand() == first
+    assert lab.artifacts_dir == (tmp_path / "artifacts" / "ci").resolve()
+    lab.record("accuracy", np.float32(0.5))
+    labkit.record("steps", 10)
+    assert json.loads(lab.metrics_path.read_text()) == {"accuracy": 0.5, "steps": 10}
+
+
+@pytest.mark.parametrize("name, value", [("bad name", 1.0), ("x", float("nan")), ("x", [1, 2])])
+def test_record_rejects_bad_figures(tmp_path, name, value):
+    lab = labkit.setup("99_test", "ci", 0, tmp_path)
+    with pytest.raises(ValueError):
+        lab.record(name, value)
+
+
+def test_setup_rejects_bad_arguments(tmp_path):
+    with pytest.raises(ValueError, match="SEED must be an integer"):
+        labkit.setup("99_test", "ci", "42", tmp_path)
+    with pytest.raises(FileNotFoundError, match="DATA_DIR"):
+        labkit.setup("99_test", "ci", 0, tmp_path, data_dir=tmp_path / "missing")

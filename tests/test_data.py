@@ -1,0 +1,138 @@
+"""The readers for standard formats and the DATA_DIR layout, including their errors on bad input."""
+import os
+from pathlib import Path
+
+import pytest
+
+from labkit import data
+from labkit.data import DataFormatError, read_conll, read_corpus, read_text_label
+
+REALDATA = Path(os.environ.get("LABKIT_REALDATA", Path(__file__).resolve().parents[2] / "shared" / "realdata"))
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+CONLL = """-DOCSTART- -X- -X- O
+
+EU NNP B-NP B-ORG
+rejects VBZ B-VP O
+German JJ B-NP B-MISC
+call NN I-NP O
+
+Peter NNP B-NP B-PER
+Blackburn NNP I-NP I-PER
+"""
+
+
+def test_conll_four_columns_docstart_and_blank_lines(tmp_path):
+    sentences = read_conll(write(tmp_path / "a.txt", CONLL))
+    assert [s.tokens for s in sentences] == [["EU", "rejects", "German", "call"], ["Peter", "Blackburn"]]
+    assert sentences[1].tags == ["B-PER", "I-PER"]
+
+
+def test_conll_iob1_becomes_iob2(tmp_path):
+    sentences = read_conll(write(tmp_path / "a.txt", "New I-LOC\nYork I-LOC\nis O\nbig O\nBob I-PER\n"))
+    assert sentences[0].tags == ["B-LOC", "I-LOC", "O", "O", "B-PER"]
+
+
+def test_conll_malformed_line_names_file_and_line(tmp_path):
+    path = write(tmp_path / "bad.txt", "EU B-ORG\nrejects\n")
+    with pytest.raises(DataFormatError, match=r"bad.txt, line 2: expected 'token ... tag'"):
+        read_conll(path)
+
+
+@pytest.mark.parametrize("tag", ["S-PER", "E-ORG", "PERSON", "b-per"])
+def test_conll_unknown_tag_scheme_names_tag_and_line(tmp_path, tag):
+    path = write(tmp_path / "bad.txt", f"EU B-ORG\n\nJohn {tag}\n")
+    with pytest.raises(DataFormatError, match=rf"line 3: tag '{tag}' is not in the IOB scheme"):
+        read_conll(path)
+
+
+def test_csv_with_header_quotes_and_other_label_name(tmp_path):
+    path = write(tmp_path / "t.csv", 'text,category\n"Hi, my card, it\'s lost",card_lost\n"say ""hi""",greet\n')
+    got = read_text_label(path)
+    assert got.texts == ["Hi, my card, it's lost", 'say "hi"'] and got.labels == ["card_lost", "greet"]
+
+
+def test_tsv_without_header(tmp_path):
+    got = read_text_label(write(tmp_path / "t.tsv", "where is my card\tcard_arrival\nhello\tgreet\n"))
+    assert got.texts == ["where is my card", "hello"] and got.labels == ["card_arrival", "greet"]
+
+
+def test_csv_wrong_field_count_names_row(tmp_path):
+    path = write(tmp_path / "t.csv", "text,label\nfine,a\nbroken,b,extra\n")
+    with pytest.raises(DataFormatError, match=r"t.csv, row 3: expected 2 fields, got 3"):
+        read_text_label(path)
+
+
+def test_csv_unrecognised_header(tmp_path):
+    path = write(tmp_path / "t.csv", "id,body,tag\n1,x,y\n")
+    with pytest.raises(DataFormatError, match="expected a header naming a text column"):
+        read_text_label(path)
+
+
+def test_missing_file_says_which_and_where(tmp_path):
+    with pytest.raises(FileNotFoundError, match=rf"looked for 'nope.txt' in {tmp_path}"):
+        read_conll(tmp_path / "nope.txt")
+
+
+def test_corpus_folder_reads_every_txt(tmp_path):
+    write(tmp_path / "c" / "b.txt", "second file\n")
+    write(tmp_path / "c" / "a.txt", "first line\n\n  second line \n")
+    assert read_corpus(tmp_path / "c") == ["first line", "second line", "second file"]
+
+
+def test_data_dir_layout_valid_carved_from_train_with_the_seed(tmp_path):
+    rows = "".join(f"sentence number {i},{'ab'[i % 2]}\n" for i in range(50))
+    write(tmp_path / "intents" / "train.csv", "text,label\n" + rows)
+    write(tmp_path / "intents" / "test.csv", "text,label\nanother one,a\n")
+    splits = data.load_intents(tmp_path, seed=1)
+    assert (len(splits["train"]), len(splits["valid"]), len(splits["test"])) == (45, 5, 1)
+    assert not set(splits["train"].texts) & set(splits["valid"].texts)
+    assert data.load_intents(tmp_path, seed=1)["valid"].texts == splits["valid"].texts
+    assert data.load_intents(tmp_path, seed=2)["valid"].texts != splits["valid"].texts
+
+
+def test_data_dir_missing_split_names_the_file(tmp_path):
+    write(tmp_path / "ner" / "train.txt", "EU B-ORG\n")
+    with pytest.raises(FileNotFoundError, match=r"looked for 'test.txt'"):
+        data.load_ner(tmp_path)
+
+
+def test_data_dir_without_the_set_folder(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"has no ner/ folder"):
+        data.load_ner(tmp_path)
+
+
+def test_unknown_data_set_lists_the_known_ones():
+    with pytest.raises(ValueError, match=r"unknown data set 'banking'.*corpus.*intents.*ner"):
+        data.load("banking")
+
+
+def test_bundled_sets_load():
+    intents = data.load_intents()
+    assert len(set(intents["train"].labels)) >= 16
+    assert all(len(intents[s]) for s in data.SPLITS)
+    ner = data.load_ner()
+    assert {t[2:] for s in ner["train"] for t in s.tags if t != "O"} == {"PER", "ORG", "LOC", "MISC"}
+    assert sum(map(len, data.load_corpus())) > 900_000
+
+
+@pytest.mark.skipif(not REALDATA.is_dir(), reason=f"real data not found at {REALDATA} (set LABKIT_REALDATA)")
+def test_real_conll2003_and_banking77_read_cleanly():
+    conll = REALDATA / "conll2003"
+    train, valid = read_conll(conll / "train.txt"), read_conll(conll / "valid.txt")
+    assert (len(train), len(valid)) == (14041, 3250)
+    banking = read_text_label(REALDATA / "banking77" / "train.csv")
+    assert len(banking) == 10003 and len(set(banking.labels)) == 77
+    assert len(read_corpus(REALDATA / "wikitext2")) > 2000
+
+
+def test_bracketed_marks_entities():
+    s = data.TaggedSentence(["Maria", "Lopez", "of", "Acme", "called"], ["B-PER", "I-PER", "O", "B-ORG", "O"])
+    assert s.bracketed() == "[Maria Lopez]PER of [Acme]ORG called"
+    assert data.TaggedSentence(["in", "Paris"], ["O", "B-LOC"]).bracketed() == "in [Paris]LOC"

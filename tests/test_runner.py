@@ -1,0 +1,54 @@
+"""The papermill runner: order, parameters, a failure does not stop the run, the report."""
+import json
+
+import nbformat
+import pytest
+
+from labkit.cli import main
+from labkit.runner import list_notebooks, run_notebooks, select
+
+
+def notebook(path, *sources):
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell('PROFILE = "auto"\nSEED = 42\nDATA_DIR = None\nOUTPUT_DIR = None')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params] + [nbformat.v4.new_code_cell(s) for s in sources]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture()
+def two_notebooks(tmp_path):
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    notebook(folder / "01_fails.ipynb", "raise RuntimeError('boom')")
+    notebook(folder / "02_records.ipynb",
+             "import json, pathlib\n"
+             "out = pathlib.Path(OUTPUT_DIR); out.mkdir(parents=True, exist_ok=True)\n"
+             "(out / 'metrics.json').write_text(json.dumps({'profile': PROFILE, 'seed': SEED, 'acc': 0.75}))")
+    return folder
+
+
+def test_runs_all_in_order_past_a_failure_and_reports(tmp_path, two_notebooks):
+    run_dir, results = run_notebooks("ci", 3, output=tmp_path / "run", notebooks=list_notebooks(two_notebooks))
+    assert [(r.notebook, r.status) for r in results] == [("01_fails", "failed"), ("02_records", "ok")]
+    assert "RuntimeError: boom" in results[0].error
+    assert results[1].metrics == {"profile": "ci", "seed": 3, "acc": 0.75}
+    assert (run_dir / "02_records" / "02_records.ipynb").is_file()
+    report = json.loads((run_dir / "report.json").read_text())
+    assert report["profile"] == "ci" and len(report["notebooks"]) == 2
+    markdown = (run_dir / "report.md").read_text()
+    assert "1 ok, 1 failed" in markdown and "acc = 0.75" in markdown and "RuntimeError: boom" in markdown
+
+
+def test_select_by_number_and_unknown_names(two_notebooks):
+    notebooks = list_notebooks(two_notebooks)
+    assert [nb.stem for nb in select(notebooks, ["02"])] == ["02_records"]
+    with pytest.raises(ValueError, match="matches no notebook; the notebooks are: 01_fails, 02_records"):
+        select(notebooks, ["07"])
+
+
+def test_cli_unknown_notebook_exits_2(capsys):
+    assert main(["run", "--profile", "ci", "--only", "77"]) == 2
+    assert "matches no notebook" in capsys.readouterr().err
