@@ -50,8 +50,8 @@ class Lab:
             return {}
         return json.loads(self.metrics_path.read_text())
 
-    def record(self, name: str, value: float | int | str) -> float | int | str:
-        """Store a headline figure in ``metrics.json`` (the run report gathers them) and return it."""
+    def record(self, name: str, value: float | int | str) -> None:
+        """Store a headline figure in ``metrics.json`` (the run report gathers them) and print it."""
         if not isinstance(name, str) or not name.isidentifier():
             raise ValueError(f"metric name must be an identifier-like string, got {name!r}")
         if isinstance(value, (np.floating, np.integer)):
@@ -67,7 +67,6 @@ class Lab:
         os.replace(tmp, self.metrics_path)  # atomic: an interrupted run never leaves half a file
         shown = f"{value:.4g}" if isinstance(value, float) else value
         print(f"recorded {name} = {shown}")
-        return value
 
 
 def seed_everything(seed: int) -> None:
@@ -110,8 +109,8 @@ def setup(
     return _current
 
 
-def record(name: str, value: float | int | str) -> float | int | str:
+def record(name: str, value: float | int | str) -> None:
     """:meth:`Lab.record` on the notebook's current lab."""
     if _current is None:
         raise RuntimeError("call labkit.setup(...) before labkit.record(...)")
-    return _current.record(name, value)
+    _current.record(name, value)

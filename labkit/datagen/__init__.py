@@ -1,0 +1,44 @@
+"""Deterministic generators for the data sets the kit ships (``datasets/<name>/``).
+
+``GENERATORS`` maps a data-set name to a function ``write(out_dir, seed) -> paths`` that writes
+that set (files plus a ``README.md`` card) into ``out_dir``. Every generator uses only
+``random.Random`` instances seeded from ``seed`` and names, so the same seed always gives
+byte-identical files. To add a data set, write a module with ``write`` and register it here.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from labkit.datagen import corpus, intents, ner
+
+Generator = Callable[[Path, int], list[Path]]
+
+GENERATORS: dict[str, Generator] = {
+    "corpus": corpus.write,
+    "intents": intents.write,
+    "ner": ner.write,
+}
+
+
+def generate_all(out_dir: Path, seed: int = 0, names: Iterable[str] | None = None) -> list[Path]:
+    """Write the named data sets (all by default) into ``out_dir/<name>/``; return the files written."""
+    chosen = list(GENERATORS) if names is None else list(names)
+    unknown = [name for name in chosen if name not in GENERATORS]
+    if unknown:
+        raise ValueError(f"unknown data set(s) {', '.join(unknown)}; known data sets: {', '.join(GENERATORS)}")
+    written: list[Path] = []
+    for name in chosen:
+        written += GENERATORS[name](Path(out_dir) / name, seed)
+    return written
+
+
+def count_rows(path: Path) -> tuple[int, str]:
+    """``(n, unit)`` for a generated file: CSV rows, CoNLL sentences, or lines."""
+    text = Path(path).read_text(encoding="utf-8")
+    if path.suffix == ".csv":
+        return text.count("\n") - 1, "rows"
+    if text.startswith("-DOCSTART-"):
+        blocks = [block for block in text.split("\n\n") if block.strip()]
+        return sum(not block.startswith("-DOCSTART-") for block in blocks), "sentences"
+    return text.count("\n"), "lines"
