@@ -32,3 +32,114 @@ def plot_history(history: Mapping[str, Sequence[float]], metrics: Sequence[str],
     fig.suptitle(title)
     fig.tight_layout()
     return fig
+
+
+def plot_word_scores(words: Sequence[str], scores_by_method: Mapping[str, Sequence[float]], title: str = ""):
+    """Bar plots of one score per word, one panel per method (green: for the prediction, red: against)."""
+    fig, axes = plt.subplots(1, len(scores_by_method), figsize=(3.2 * len(scores_by_method), 0.3 * len(words) + 1.2),
+                             squeeze=False, sharey=True)
+    positions = range(len(words))
+    for ax, (method, scores) in zip(axes[0], scores_by_method.items()):
+        ax.barh(positions, scores, color=["tab:green" if s >= 0 else "tab:red" for s in scores])
+        ax.axvline(0, color="black", linewidth=0.5)
+        ax.set_title(method)
+    axes[0][0].set_yticks(list(positions), list(words))
+    axes[0][0].invert_yaxis()  # first word on top, as it is read
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_attention(weights, tokens: Sequence[str], title: str = ""):
+    """Attention heatmaps, one row per layer and one column per head: ``weights`` is ``(layers, heads, n, n)``.
+
+    Row ``i`` of a map is how much token ``i`` (the query) looks at each token (the key).
+    """
+    layers, heads = weights.shape[:2]
+    size = 0.22 * len(tokens) + 1.2
+    fig, axes = plt.subplots(layers, heads, figsize=(size * heads, size * layers), squeeze=False)
+    top = float(weights.max())  # one colour scale for every map, so that they can be compared
+    for layer in range(layers):
+        for head in range(heads):
+            ax = axes[layer][head]
+            image = ax.imshow(weights[layer, head], cmap="viridis", vmin=0, vmax=top)
+            ax.set_xticks(range(len(tokens)), tokens, rotation=90, fontsize=7)
+            ax.set_yticks(range(len(tokens)), tokens if head == 0 else [], fontsize=7)
+            ax.set_title(f"layer {layer} · head {head}", fontsize=9)
+    fig.suptitle(title)
+    fig.tight_layout()
+    fig.colorbar(image, ax=axes, shrink=0.6, label="attention weight")
+    return fig
+
+
+def plot_deletion_curves(drops_by_method: Mapping[str, Sequence[float]], title: str = "", ax=None):
+    """Mean drop of the predicted class's probability after deleting the top-k words, against k, per method."""
+    ax = ax or plt.subplots(figsize=(5, 3.5))[1]
+    for method, drops in drops_by_method.items():
+        ax.plot(range(len(drops)), drops, "o-" if method != "random" else "s--", label=method,
+                color="gray" if method == "random" else None)
+    ax.set_xticks(range(len(drops)))
+    ax.set_xlabel("k (words deleted)")
+    ax.set_ylabel("drop in probability")
+    ax.set_title(title)
+    ax.legend()
+    return ax
+
+
+def plot_budget_curves(accuracy: Mapping[str, Mapping[float, float]], title: str = "", ax=None):
+    """Test accuracy against the fraction of training labels used, one line per arm (``{arm: {budget: acc}}``)."""
+    ax = ax or plt.subplots(figsize=(6, 4))[1]
+    for arm, by_budget in accuracy.items():
+        budgets = sorted(by_budget)
+        ax.plot([100 * b for b in budgets], [by_budget[b] for b in budgets], "-o", label=arm)
+    ax.set_xscale("log")
+    ax.set_xlabel("labelled training examples used (%, log scale)")
+    ax.set_ylabel("test accuracy")
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend()
+    return ax
+
+
+def plot_confusion(y_true: Sequence[int], y_pred: Sequence[int], names: Sequence[str], title: str = "", ax=None):
+    """Confusion matrix with rows = true class, columns = predicted class, each row normalised to 1."""
+    import numpy as np
+
+    counts = np.zeros((len(names), len(names)))
+    np.add.at(counts, (np.asarray(y_true), np.asarray(y_pred)), 1)
+    share = counts / np.maximum(counts.sum(1, keepdims=True), 1)
+    ax = ax or plt.subplots(figsize=(0.38 * len(names) + 2.5, 0.38 * len(names) + 2))[1]
+    image = ax.imshow(share, cmap="Blues", vmin=0, vmax=1)
+    ax.set_xticks(range(len(names)), names, rotation=90, fontsize=8)
+    ax.set_yticks(range(len(names)), names, fontsize=8)
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("true")
+    ax.set_title(title)
+    plt.colorbar(image, ax=ax, shrink=0.7, label="share of the true class")
+    return ax
+
+
+def plot_returns(curves: Mapping[str, tuple[Sequence[float], Sequence[float]]], title: str = "",
+                 xlabel: str = "environment steps", ylabel: str = "average return", ax=None):
+    """Learning curves on one axis: ``{name: (steps, returns)}``, e.g. DQN against REINFORCE."""
+    ax = ax or plt.subplots(figsize=(7, 3.5))[1]
+    for name, (steps, returns) in curves.items():
+        ax.plot(steps, returns, "-o", markersize=3, label=name)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend()
+    return ax
+
+
+def plot_frames(frames: Sequence, title: str = "", every: int = 1, max_frames: int = 8):
+    """An episode as an image strip: every ``every``-th frame, at most ``max_frames`` of them."""
+    shown = list(frames)[::every][:max_frames]
+    fig, axes = plt.subplots(1, len(shown), figsize=(1.6 * len(shown), 1.9), squeeze=False)
+    for i, (ax, frame) in enumerate(zip(axes[0], shown)):
+        ax.imshow(frame)
+        ax.set_title(f"t={i * every}", fontsize=8)
+        ax.axis("off")
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return fig

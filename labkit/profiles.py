@@ -29,7 +29,7 @@ class Profile:
     mlm_batch_size: int
     mlm_learning_rate: float
     mlm_mask_rate: float  # fraction of tokens the model must restore
-    mlm_jit_compile: bool  # XLA for the MLM train step (bench/bench_pretraining.py picks it)
+    mlm_jit_compile: bool  # XLA for the MLM train step; bench/bench_pretraining.py: slower on CPU here
     fallback_mlm_epochs: int  # a later notebook that finds no encoder pretrains this long
     # --- fine-tuning (stage 2) --------------------------------------------
     cls_epochs: int
@@ -42,6 +42,8 @@ class Profile:
     pg_train_iterations: int
     instr_train_steps: int
     eval_episodes: int
+    instr_grid_size: int  # the instruction world is instr_grid_size x instr_grid_size cells
+    instr_num_objects: int  # objects per episode: the named one and its distractors
     # --- explainability (stage 4) ------------------------------------------
     lime_samples: int
     ig_steps: int
@@ -54,28 +56,29 @@ PROFILES: dict[str, Profile] = {
         Profile(
             name="ci",
             description="seconds per notebook; tiny models; used by the tests",
-            corpus_max_lines=1500,
+            corpus_max_lines=1000,
             vocab_size=1000, seq_len=32,
             hidden_dim=32, num_layers=1, num_heads=2, intermediate_dim=64, lowercase=True,
             mlm_epochs=1, mlm_batch_size=64, mlm_learning_rate=1e-3, mlm_mask_rate=0.15,
-            mlm_jit_compile=True, fallback_mlm_epochs=1,
+            mlm_jit_compile=False, fallback_mlm_epochs=1,
             cls_epochs=2, ner_epochs=1, finetune_batch_size=32, finetune_learning_rate=1e-3,
             label_budgets=(0.05, 1.0),
             dqn_train_steps=300, pg_train_iterations=3, instr_train_steps=300, eval_episodes=3,
+            instr_grid_size=5, instr_num_objects=4,
             lime_samples=100, ig_steps=8, deletion_sentences=5,
         ),
         Profile(
             name="laptop",
             description="2-core CPU, minutes per notebook; real teaching results",
             corpus_max_lines=None,
-            vocab_size=4000, seq_len=64,
+            vocab_size=4000, seq_len=48,
             hidden_dim=128, num_layers=2, num_heads=4, intermediate_dim=256, lowercase=True,
-            mlm_epochs=8, mlm_batch_size=64, mlm_learning_rate=1e-3, mlm_mask_rate=0.15,
-            mlm_jit_compile=True, fallback_mlm_epochs=2,
-            cls_epochs=8, ner_epochs=4, finetune_batch_size=32, finetune_learning_rate=5e-4,
+            mlm_epochs=5, mlm_batch_size=64, mlm_learning_rate=1e-3, mlm_mask_rate=0.15,
+            mlm_jit_compile=False, fallback_mlm_epochs=2,
+            cls_epochs=4, ner_epochs=3, finetune_batch_size=32, finetune_learning_rate=1e-3,
             label_budgets=(0.05, 0.25, 1.0),
             dqn_train_steps=10_000, pg_train_iterations=200, instr_train_steps=20_000,
-            eval_episodes=20,
+            eval_episodes=20, instr_grid_size=5, instr_num_objects=4,
             lime_samples=1000, ig_steps=32, deletion_sentences=40,
         ),
         Profile(
@@ -89,7 +92,7 @@ PROFILES: dict[str, Profile] = {
             cls_epochs=10, ner_epochs=6, finetune_batch_size=64, finetune_learning_rate=3e-4,
             label_budgets=(0.05, 0.1, 0.25, 0.5, 1.0),
             dqn_train_steps=20_000, pg_train_iterations=400, instr_train_steps=40_000,
-            eval_episodes=50,
+            eval_episodes=50, instr_grid_size=5, instr_num_objects=4,
             lime_samples=2000, ig_steps=64, deletion_sentences=100,
         ),
     )

@@ -1,0 +1,84 @@
+"""WordPiece vocabulary, tokenizer, token windows and NER label alignment, on tiny inputs."""
+import labkit  # noqa: F401  - first, so TensorFlow gets the legacy-Keras flag
+import numpy as np
+import pytest
+
+from labkit import text
+
+CORPUS = ["Peter Blackburn lost his debit card in Brussels.", "The bank froze the card and sent a new one."] * 30
+
+
+@pytest.fixture(scope="module")
+def vocab():
+    return text.build_vocabulary(CORPUS, 120)
+
+
+def test_vocabulary_starts_with_the_special_tokens_and_respects_the_size(vocab):
+    assert vocab[:5] == text.SPECIAL_TOKENS
+    assert vocab[text.PAD_ID] == "[PAD]" and vocab[text.MASK_ID] == "[MASK]"
+    assert len(vocab) <= 120 and "card" in vocab and any(t.startswith("##") for t in vocab)
+
+
+def test_vocabulary_rejects_a_size_without_room():
+    with pytest.raises(ValueError, match="vocab_size"):
+        text.build_vocabulary(CORPUS, 5)
+
+
+def test_tokenize_pads_cuts_and_round_trips(vocab):
+    tokenizer = text.make_tokenizer(vocab, 12)
+    ids = text.tokenize(tokenizer, ["the card", "the bank froze the card and sent a new one and more"])
+    assert ids.shape == (2, 12) and ids.dtype == np.int32
+    assert ids[0, 2:].tolist() == [text.PAD_ID] * 10
+    assert tokenizer.detokenize(ids[:1])[0].replace(" [PAD]", "") == "the card"
+    assert text.tokenize(tokenizer, ["a [MASK] card \N{SNOWMAN}"])[0, :4].tolist()[1] == text.MASK_ID
+    assert text.UNK_ID in text.tokenize(tokenizer, ["\N{SNOWMAN}"])[0]
+
+
+def test_make_tokenizer_needs_the_special_tokens_first():
+    with pytest.raises(ValueError, match="special tokens"):
+        text.make_tokenizer(["a", "b", "c", "d", "e", "f"], 8)
+
+
+def test_token_windows_split_long_lines_without_losing_tokens(vocab):
+    tokenizer = text.make_tokenizer(vocab, 8)
+    line = " ".join(CORPUS[:4])
+    windows = text.token_windows(tokenizer, [line, "a"])  # "a" is shorter than min_tokens: dropped
+    n_tokens = len(text.make_tokenizer(vocab, None)([line])[0])
+    assert windows.shape == (-(-n_tokens // 8), 8)
+    assert int((windows != text.PAD_ID).sum()) == n_tokens
+
+
+def test_save_and_load_vocabulary(tmp_path, vocab):
+    assert text.load_vocabulary(text.save_vocabulary(vocab, tmp_path / "vocab.txt")) == vocab
+    with pytest.raises(FileNotFoundError):
+        text.load_vocabulary(tmp_path / "missing.txt")
+
+
+def test_align_tags_labels_first_sub_words_and_reads_them_back(vocab):
+    tokenizer = text.make_tokenizer(vocab, 16)
+    tag_index = {"O": 0, "B-PER": 1, "I-PER": 2, "B-LOC": 3}
+    words = [["Peter", "Blackburn", "visited", "Brussels"]]
+    tags = [["B-PER", "I-PER", "O", "B-LOC"]]
+    aligned = text.align_tags(tokenizer, words, tags, tag_index)
+    starts = np.flatnonzero(aligned.weights[0])
+    assert len(starts) == 4 and starts[0] == 0
+    assert aligned.tag_ids[0, starts].tolist() == [1, 2, 0, 3]
+    assert aligned.tag_ids[0][aligned.weights[0] == 0].max() == 0  # continuation pieces carry no label
+    pieces = text.make_tokenizer(vocab, None)(["visited"])[0]
+    assert starts[3] - starts[2] == len(pieces)  # "visited" is split into its sub-words in between
+    names = ["O", "B-PER", "I-PER", "B-LOC"]
+    assert text.word_tags(aligned, aligned.tag_ids, names, [4]) == tags
+
+
+def test_align_tags_cuts_at_seq_len_and_names_unknown_tags(vocab):
+    tokenizer = text.make_tokenizer(vocab, 4)
+    aligned = text.align_tags(tokenizer, [["card"] * 6], None, {"O": 0})
+    assert aligned.n_kept.tolist() == [4]
+    assert text.word_tags(aligned, aligned.tag_ids, ["O"], [6]) == [["O"] * 6]
+    with pytest.raises(ValueError, match="'B-FOO'"):
+        text.align_tags(tokenizer, [["card"]], [["B-FOO"]], {"O": 0})
+
+
+def test_split_unknown_labels_reports_what_it_drops():
+    texts, labels, unknown = text.split_unknown_labels(["a", "b", "c"], ["x", "new", "x"], ["x"])
+    assert texts == ["a", "c"] and labels == ["x", "x"] and unknown == {"new": 1}
