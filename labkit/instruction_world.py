@@ -1,0 +1,250 @@
+"""The instruction world: a small grid where an agent must walk to the object an instruction names.
+
+Each episode draws a layout (the agent and a few coloured objects on a grid) and an
+English instruction such as "walk to the blue key". The agent gets reward 1 for stepping
+onto the named object; stepping onto any other object, or running out of time, ends the
+episode with nothing. Distractors share the target's colour or its kind, so both words of
+the instruction matter.
+
+The observation is a dict of two arrays:
+
+* ``objects``: one row per object (in a random order): its colour (one-hot), its kind
+  (one-hot) and its offset from the agent (dx, dy, scaled to [-1, 1]);
+* ``instruction``: an embedding of the instruction text, computed by the ``embed`` callable
+  you pass in (the stage 1-2 encoder in the course). Every instruction the world can say is
+  embedded once, when the world is built, so stepping stays fast (pure NumPy).
+
+Generalisation is measured with held-out parts of the language:
+
+* ``split="train"``: training paraphrases, training (colour, kind) combinations;
+* ``split="heldout_paraphrase"``: paraphrases never seen in training, same combinations;
+* ``split="heldout_combination"``: training paraphrases, combinations never asked for in training.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Sequence
+
+import numpy as np
+from tf_agents.environments import py_environment
+from tf_agents.specs import array_spec
+from tf_agents.trajectories import time_step as ts
+
+COLOURS = ("red", "green", "blue", "yellow")
+KINDS = ("ball", "key", "box", "door")
+TRAIN_TEMPLATES = (
+    "go to the {colour} {kind}",
+    "walk to the {colour} {kind}",
+    "find the {colour} {kind}",
+    "move to the {colour} {kind}",
+    "head for the {colour} {kind}",
+    "get to the {colour} {kind}",
+)
+HELDOUT_TEMPLATES = (
+    "please go over to the {colour} {kind}",
+    "reach the {colour} {kind}",
+    "your goal is the {colour} {kind}",
+)
+# Each colour and each kind is held out exactly once, so every word is still seen in training.
+HELDOUT_COMBINATIONS = (("red", "key"), ("green", "door"), ("blue", "ball"), ("yellow", "box"))
+TRAIN_COMBINATIONS = tuple(
+    c for c in itertools.product(COLOURS, KINDS) if c not in HELDOUT_COMBINATIONS
+)
+SPLITS = {
+    "train": (TRAIN_TEMPLATES, TRAIN_COMBINATIONS),
+    "heldout_paraphrase": (HELDOUT_TEMPLATES, TRAIN_COMBINATIONS),
+    "heldout_combination": (TRAIN_TEMPLATES, HELDOUT_COMBINATIONS),
+}
+ACTIONS = ("up", "down", "left", "right")
+NUM_ATTRIBUTES = len(COLOURS) + len(KINDS)  # the first columns of an ``objects`` row; then dx, dy
+_MOVES = ((0, -1), (0, 1), (-1, 0), (1, 0))  # (dx, dy) per action; y grows downwards
+# Time steps built directly (the tf_agents helpers check types on every call: too slow for 10k steps/s).
+def _constant(value, dtype) -> np.ndarray:
+    array = np.asarray(value, dtype)
+    array.flags.writeable = False  # shared by every time step
+    return array
+
+
+_FIRST, _MID, _LAST = (_constant(t, np.int32) for t in (ts.StepType.FIRST, ts.StepType.MID, ts.StepType.LAST))
+_REWARD = {0.0: _constant(0.0, np.float32), 1.0: _constant(1.0, np.float32)}
+_DISCOUNT = {False: _constant(1.0, np.float32), True: _constant(0.0, np.float32)}
+_KNOWN_WORDS = {w for t in TRAIN_TEMPLATES + HELDOUT_TEMPLATES for w in t.split() if "{" not in w}
+
+
+def instructions(split: str = "train") -> list[str]:
+    """Every instruction text of one split (templates x combinations)."""
+    templates, combinations = _split(split)
+    return [t.format(colour=c, kind=k) for t in templates for c, k in combinations]
+
+
+def all_instructions() -> list[str]:
+    """Every instruction text the world can say, over all splits (what gets embedded)."""
+    return sorted({text for split in SPLITS for text in instructions(split)})
+
+
+def ground(instruction: str) -> tuple[str, str]:
+    """The (colour, kind) an instruction names; a ``ValueError`` naming any word the world does not know."""
+    words = re.findall(r"[a-z]+", instruction.lower())
+    unknown = [w for w in words if w not in _KNOWN_WORDS and w not in COLOURS and w not in KINDS]
+    if unknown:
+        raise ValueError(
+            f"cannot ground {unknown[0]!r} in instruction {instruction!r}: the world knows the colours "
+            f"{', '.join(COLOURS)} and the objects {', '.join(KINDS)}"
+        )
+    colours = [w for w in words if w in COLOURS]
+    kinds = [w for w in words if w in KINDS]
+    if len(colours) != 1 or len(kinds) != 1:
+        raise ValueError(
+            f"instruction {instruction!r} must name exactly one colour ({', '.join(COLOURS)}) "
+            f"and one object ({', '.join(KINDS)})"
+        )
+    return colours[0], kinds[0]
+
+
+def _split(split: str):
+    if split not in SPLITS:
+        raise ValueError(f"split={split!r} is unknown; expected one of: {', '.join(SPLITS)}")
+    return SPLITS[split]
+
+
+class InstructionWorld(py_environment.PyEnvironment):
+    """A ``size`` x ``size`` grid with ``num_objects`` objects and an instruction per episode.
+
+    ``embed`` maps a list of texts to an array ``(n, dim)``; it is called once, here.
+    ``language=False`` zeroes the instruction embedding (the no-language ablation).
+    Actions: 0 up, 1 down, 2 left, 3 right; the grid wraps around at its edges (no walls to get stuck on). Episodes last at most ``max_steps``.
+    """
+
+    def __init__(
+        self,
+        embed: Callable[[list[str]], np.ndarray],
+        split: str = "train",
+        size: int = 5,
+        num_objects: int = 4,
+        max_steps: int | None = None,
+        language: bool = True,
+        seed: int | None = None,
+    ):
+        super().__init__()
+        self._templates, self._combinations = _split(split)
+        if size < 3:
+            raise ValueError(f"size={size} is too small; expected at least 3")
+        if not 2 <= num_objects <= min(len(KINDS) + 1, size * size - 1):
+            raise ValueError(f"num_objects={num_objects} must be between 2 and {len(KINDS) + 1}")
+        self.size, self.num_objects, self.language = size, num_objects, language
+        self.max_steps = max_steps or 3 * size
+        texts = all_instructions()
+        vectors = np.asarray(embed(texts), dtype=np.float32)
+        if vectors.ndim != 2 or len(vectors) != len(texts):
+            raise ValueError(f"embed(texts) must return an array (len(texts), dim), got shape {vectors.shape}")
+        self._embed = embed
+        self._embeddings = dict(zip(texts, vectors))
+        self._zeros = np.zeros(vectors.shape[1], np.float32)
+        self._rng = np.random.default_rng(seed)
+        width = len(COLOURS) + len(KINDS) + 2
+        self._observation_spec = {
+            "objects": array_spec.BoundedArraySpec((num_objects, width), np.float32, -1.0, 1.0, "objects"),
+            "instruction": array_spec.ArraySpec(vectors.shape[1:], np.float32, "instruction"),
+        }
+        self._action_spec = array_spec.BoundedArraySpec((), np.int32, 0, len(ACTIONS) - 1, "action")
+        self.instruction = ""
+        self.target = ("", "")
+
+    def observation_spec(self):
+        return self._observation_spec
+
+    def action_spec(self):
+        return self._action_spec
+
+    # --- episodes -------------------------------------------------------------
+
+    def _reset(self) -> ts.TimeStep:
+        template = self._templates[self._rng.integers(len(self._templates))]
+        colour, kind = self._combinations[self._rng.integers(len(self._combinations))]
+        return self._start(template.format(colour=colour, kind=kind), (colour, kind))
+
+    def start(self, instruction: str) -> ts.TimeStep:
+        """Begin an episode with your own instruction (any wording made of words the world knows)."""
+        return self._start(instruction, ground(instruction))
+
+    def _start(self, instruction: str, target: tuple[str, str]) -> ts.TimeStep:
+        self.instruction, self.target = instruction, target
+        if instruction not in self._embeddings:
+            self._embeddings[instruction] = np.asarray(self._embed([instruction]), np.float32)[0]
+        self._instruction_vector = self._embeddings[instruction] if self.language else self._zeros
+        objects = [target, *self._distractors(target)]
+        order = self._rng.permutation(self.num_objects)  # the target is in no fixed row
+        self.objects = [objects[i] for i in order]
+        cells = self._rng.choice(self.size * self.size, self.num_objects + 1, replace=False)
+        self.agent = divmod(int(cells[0]), self.size)
+        self.positions = np.array([divmod(int(c), self.size) for c in cells[1:]])
+        self._cells = {divmod(int(c), self.size): row for row, c in enumerate(cells[1:])}
+        self._target_row = int(np.argmax(order == 0))
+        self._attributes = np.zeros((self.num_objects, len(COLOURS) + len(KINDS)), np.float32)
+        for row, (colour, kind) in enumerate(self.objects):
+            self._attributes[row, COLOURS.index(colour)] = 1.0
+            self._attributes[row, len(COLOURS) + KINDS.index(kind)] = 1.0
+        self.steps = 0
+        self._current_time_step = ts.TimeStep(_FIRST, _REWARD[0.0], _DISCOUNT[False], self._observation())
+        return self._current_time_step
+
+    def _distractors(self, target: tuple[str, str]) -> list[tuple[str, str]]:
+        """One object of the target's colour, one of its kind, the rest anything else (all distinct)."""
+        colour, kind = target
+        rng = self._rng
+        chosen = [
+            (colour, rng.choice([k for k in KINDS if k != kind])),
+            (rng.choice([c for c in COLOURS if c != colour]), kind),
+        ]
+        others = [c for c in itertools.product(COLOURS, KINDS) if c != target and c not in chosen]
+        picks = rng.choice(len(others), self.num_objects - 3, replace=False) if self.num_objects > 3 else []
+        return (chosen + [others[i] for i in picks])[: self.num_objects - 1]
+
+    def _step(self, action) -> ts.TimeStep:
+        if self._current_time_step.step_type == _LAST:
+            return self.reset()  # tf_agents' convention: the step after the last one starts anew
+        action = int(action)
+        if not 0 <= action < len(ACTIONS):
+            raise ValueError(f"action={action} is outside the action spec: expected 0..{len(ACTIONS) - 1}")
+        dx, dy = _MOVES[action]
+        x, y = self.agent
+        self.agent = ((x + dx) % self.size, (y + dy) % self.size)  # the grid wraps around: no walls
+        self.steps += 1
+        row = self._cells.get(self.agent)
+        if row is not None:  # stepped onto an object: the episode ends, reward 1 if it was the named one
+            reward, terminated = float(row == self._target_row), True
+        else:
+            reward, terminated = 0.0, False
+        step_type = _LAST if terminated or self.steps >= self.max_steps else _MID
+        return ts.TimeStep(step_type, _REWARD[reward], _DISCOUNT[terminated], self._observation())
+
+    def _observation(self) -> dict:
+        half = self.size // 2  # shortest way round the wrapped grid, scaled to [-1, 1]
+        offsets = ((self.positions - self.agent + half) % self.size - half).astype(np.float32) * (1.0 / half)
+        return {
+            "objects": np.concatenate([self._attributes, offsets], axis=1),
+            "instruction": self._instruction_vector,
+        }
+
+    # --- pictures -------------------------------------------------------------
+
+    def render(self, mode: str = "rgb_array", cell: int = 16) -> np.ndarray:
+        """The grid as an RGB image: objects drawn in their colour and shape, the agent as a black dot."""
+        if mode != "rgb_array":
+            raise ValueError(f"mode={mode!r} is not supported; expected 'rgb_array'")
+        image = np.full((self.size * cell, self.size * cell, 3), 235, np.uint8)
+        image[::cell], image[:, ::cell] = 200, 200  # grid lines
+        yy, xx = np.mgrid[0:cell, 0:cell] / (cell - 1) * 2 - 1  # cell coordinates in [-1, 1]
+        shapes = {
+            "ball": xx**2 + yy**2 < 0.6,
+            "key": (abs(yy) < 0.2) & (abs(xx) < 0.8) | ((xx + 0.5) ** 2 + yy**2 < 0.15),
+            "box": (abs(xx) < 0.7) & (abs(yy) < 0.7) & ~((abs(xx) < 0.4) & (abs(yy) < 0.4)),
+            "door": (abs(xx) < 0.5) & (abs(yy) < 0.85),
+        }
+        paint = {"red": (220, 40, 40), "green": (40, 170, 60), "blue": (40, 90, 220), "yellow": (230, 190, 20)}
+        for (colour, kind), (x, y) in zip(self.objects, self.positions):
+            image[y * cell:(y + 1) * cell, x * cell:(x + 1) * cell][shapes[kind]] = paint[colour]
+        x, y = self.agent
+        image[y * cell:(y + 1) * cell, x * cell:(x + 1) * cell][xx**2 + yy**2 < 0.25] = 0
+        return image
