@@ -33,7 +33,6 @@ def load_instruction_agent(lab) -> tuple[object, Callable[[list[str]], np.ndarra
 
 
 def _run_notebook_03(lab) -> None:
-    import logging
 
     import papermill as pm
 
@@ -43,7 +42,6 @@ def _run_notebook_03(lab) -> None:
     source = next(notebooks_dir().glob("03_*.ipynb"))
     out = lab.output_dir.parent / source.stem  # beside this notebook's outputs, sharing the artifacts
     out.mkdir(parents=True, exist_ok=True)
-    logging.getLogger("papermill").setLevel(logging.ERROR)  # its chatter about parameters is noise here
     pm.execute_notebook(
         str(source), str(out / source.name), kernel_name=kernel_name(), cwd=str(source.parent), progress_bar=False,
         parameters={"PROFILE": lab.profile.name, "SEED": lab.seed, "OUTPUT_DIR": str(out),
