@@ -33,7 +33,6 @@ def load_instruction_agent(lab) -> tuple[object, Callable[[list[str]], np.ndarra
 
 
 def _run_notebook_03(lab) -> None:
-
     import papermill as pm
 
     from labkit.paths import notebooks_dir
