@@ -2,9 +2,14 @@
 
 Each episode draws a layout (the agent and a few coloured objects on a grid) and an
 English instruction such as "walk to the blue key". The agent gets reward 1 for stepping
-onto the named object; stepping onto any other object, or running out of time, ends the
-episode with nothing. Distractors share the target's colour or its kind, so both words of
-the instruction matter.
+onto the named object, which ends the episode; it may walk over the other objects, and
+running out of time ends the episode with nothing. Distractors share the target's colour
+or its kind, so both words of the instruction matter.
+
+``shaping_gamma`` turns on potential-based reward shaping (Ng, Harada and Russell, 1999):
+every step also pays ``gamma * phi(s') - phi(s)`` with ``phi = -(distance to the named
+object) / (largest distance)``. It gives a signal on every step, and provably leaves the
+best policy unchanged when ``gamma`` is the agent's discount.
 
 The observation is a dict of two arrays:
 
@@ -40,6 +45,12 @@ TRAIN_TEMPLATES = (
     "move to the {colour} {kind}",
     "head for the {colour} {kind}",
     "get to the {colour} {kind}",
+    "walk up to the {colour} {kind}",
+    "run to the {colour} {kind}",
+    "approach the {colour} {kind}",
+    "make your way to the {colour} {kind}",
+    "navigate to the {colour} {kind}",
+    "go and find the {colour} {kind}",
 )
 HELDOUT_TEMPLATES = (
     "please go over to the {colour} {kind}",
@@ -113,7 +124,10 @@ class InstructionWorld(py_environment.PyEnvironment):
 
     ``embed`` maps a list of texts to an array ``(n, dim)``; it is called once, here.
     ``language=False`` zeroes the instruction embedding (the no-language ablation).
-    Actions: 0 up, 1 down, 2 left, 3 right; the grid wraps around at its edges (no walls to get stuck on). Episodes last at most ``max_steps``.
+    Actions: 0 up, 1 down, 2 left, 3 right; the grid wraps around at its edges (no walls to get
+    stuck on). Episodes last at most ``max_steps`` (default: twice the grid size).
+    ``shaping_gamma`` (the agent's discount) adds the shaping reward described above; evaluate
+    success in a world without it, where the return is 1 exactly when the agent got there.
     """
 
     def __init__(
@@ -125,6 +139,7 @@ class InstructionWorld(py_environment.PyEnvironment):
         max_steps: int | None = None,
         language: bool = True,
         seed: int | None = None,
+        shaping_gamma: float | None = None,
     ):
         super().__init__()
         self._templates, self._combinations = _split(split)
@@ -133,7 +148,10 @@ class InstructionWorld(py_environment.PyEnvironment):
         if not 2 <= num_objects <= min(len(KINDS) + 1, size * size - 1):
             raise ValueError(f"num_objects={num_objects} must be between 2 and {len(KINDS) + 1}")
         self.size, self.num_objects, self.language = size, num_objects, language
-        self.max_steps = max_steps or 3 * size
+        self.max_steps = max_steps or 2 * size
+        if shaping_gamma is not None and not 0.0 < shaping_gamma <= 1.0:
+            raise ValueError(f"shaping_gamma={shaping_gamma} must be in (0, 1], the agent's discount")
+        self.shaping_gamma = shaping_gamma
         texts = all_instructions()
         vectors = np.asarray(embed(texts), dtype=np.float32)
         if vectors.ndim != 2 or len(vectors) != len(texts):
@@ -186,6 +204,7 @@ class InstructionWorld(py_environment.PyEnvironment):
             self._attributes[row, COLOURS.index(colour)] = 1.0
             self._attributes[row, len(COLOURS) + KINDS.index(kind)] = 1.0
         self.steps = 0
+        self._potential = self._target_potential()
         self._current_time_step = ts.TimeStep(_FIRST, _REWARD[0.0], _DISCOUNT[False], self._observation())
         return self._current_time_step
 
@@ -212,12 +231,19 @@ class InstructionWorld(py_environment.PyEnvironment):
         self.agent = ((x + dx) % self.size, (y + dy) % self.size)  # the grid wraps around: no walls
         self.steps += 1
         row = self._cells.get(self.agent)
-        if row is not None:  # stepped onto an object: the episode ends, reward 1 if it was the named one
-            reward, terminated = float(row == self._target_row), True
-        else:
-            reward, terminated = 0.0, False
+        terminated = row == self._target_row  # other objects are walked over
+        reward = _REWARD[float(terminated)]
+        if self.shaping_gamma is not None:
+            before, self._potential = self._potential, self._target_potential()
+            reward = np.float32(reward + self.shaping_gamma * self._potential - before)
         step_type = _LAST if terminated or self.steps >= self.max_steps else _MID
-        return ts.TimeStep(step_type, _REWARD[reward], _DISCOUNT[terminated], self._observation())
+        return ts.TimeStep(step_type, reward, _DISCOUNT[terminated], self._observation())
+
+    def _target_potential(self) -> float:
+        """phi = -(grid distance to the named object) / (largest distance), on the wrapped grid."""
+        half = self.size // 2
+        gaps = abs((self.positions[self._target_row] - self.agent + half) % self.size - half)
+        return -float(gaps.sum()) / (2 * half)
 
     def _observation(self) -> dict:
         half = self.size // 2  # shortest way round the wrapped grid, scaled to [-1, 1]

@@ -37,6 +37,7 @@ class Profile:
     finetune_batch_size: int
     finetune_learning_rate: float
     label_budgets: tuple[float, ...]  # fractions of the training labels
+    finetune_max_examples: int | None  # training examples kept for fine-tuning (None: all)
     # --- reinforcement learning (stage 3) ---------------------------------
     dqn_train_steps: int
     pg_train_iterations: int
@@ -44,6 +45,7 @@ class Profile:
     eval_episodes: int
     instr_grid_size: int  # the instruction world is instr_grid_size x instr_grid_size cells
     instr_num_objects: int  # objects per episode: the named one and its distractors
+    instr_eval_episodes: int  # episodes per success rate of the instruction agent
     # --- explainability (stage 4) ------------------------------------------
     lime_samples: int
     ig_steps: int
@@ -61,10 +63,10 @@ PROFILES: dict[str, Profile] = {
             hidden_dim=32, num_layers=1, num_heads=2, intermediate_dim=64, lowercase=True,
             mlm_epochs=1, mlm_batch_size=64, mlm_learning_rate=1e-3, mlm_mask_rate=0.15,
             mlm_jit_compile=False, fallback_mlm_epochs=1,
-            cls_epochs=2, ner_epochs=1, finetune_batch_size=32, finetune_learning_rate=1e-3,
-            label_budgets=(0.05, 1.0),
+            cls_epochs=1, ner_epochs=1, finetune_batch_size=32, finetune_learning_rate=1e-3,
+            label_budgets=(0.05, 1.0), finetune_max_examples=400,
             dqn_train_steps=300, pg_train_iterations=3, instr_train_steps=300, eval_episodes=3,
-            instr_grid_size=5, instr_num_objects=4,
+            instr_grid_size=5, instr_num_objects=4, instr_eval_episodes=30,
             lime_samples=100, ig_steps=8, deletion_sentences=5,
         ),
         Profile(
@@ -73,12 +75,12 @@ PROFILES: dict[str, Profile] = {
             corpus_max_lines=None,
             vocab_size=4000, seq_len=48,
             hidden_dim=128, num_layers=2, num_heads=4, intermediate_dim=256, lowercase=True,
-            mlm_epochs=5, mlm_batch_size=64, mlm_learning_rate=1e-3, mlm_mask_rate=0.15,
+            mlm_epochs=10, mlm_batch_size=32, mlm_learning_rate=1e-3, mlm_mask_rate=0.15,
             mlm_jit_compile=False, fallback_mlm_epochs=2,
             cls_epochs=4, ner_epochs=3, finetune_batch_size=32, finetune_learning_rate=1e-3,
-            label_budgets=(0.05, 0.25, 1.0),
-            dqn_train_steps=10_000, pg_train_iterations=200, instr_train_steps=20_000,
-            eval_episodes=20, instr_grid_size=5, instr_num_objects=4,
+            label_budgets=(0.05, 0.25, 1.0), finetune_max_examples=None,
+            dqn_train_steps=20_000, pg_train_iterations=200, instr_train_steps=10_000,
+            eval_episodes=20, instr_grid_size=5, instr_num_objects=4, instr_eval_episodes=300,
             lime_samples=1000, ig_steps=32, deletion_sentences=40,
         ),
         Profile(
@@ -90,9 +92,9 @@ PROFILES: dict[str, Profile] = {
             mlm_epochs=20, mlm_batch_size=128, mlm_learning_rate=5e-4, mlm_mask_rate=0.15,
             mlm_jit_compile=True, fallback_mlm_epochs=3,
             cls_epochs=10, ner_epochs=6, finetune_batch_size=64, finetune_learning_rate=3e-4,
-            label_budgets=(0.05, 0.1, 0.25, 0.5, 1.0),
-            dqn_train_steps=20_000, pg_train_iterations=400, instr_train_steps=40_000,
-            eval_episodes=50, instr_grid_size=5, instr_num_objects=4,
+            label_budgets=(0.05, 0.1, 0.25, 0.5, 1.0), finetune_max_examples=None,
+            dqn_train_steps=20_000, pg_train_iterations=400, instr_train_steps=20_000,
+            eval_episodes=50, instr_grid_size=5, instr_num_objects=4, instr_eval_episodes=500,
             lime_samples=2000, ig_steps=64, deletion_sentences=100,
         ),
     )

@@ -50,21 +50,46 @@ def test_reaching_the_named_object_pays_one_and_ends_the_episode():
         env.reset()
         target = env.objects.index(env.target)
         t = walk_to(env, target)
-        if tuple(env.agent) == tuple(env.positions[target]):  # not blocked by another object on the way
-            assert t.reward == 1.0 and t.discount == 0.0
-        else:
-            assert t.reward == 0.0
+        assert tuple(env.agent) == tuple(env.positions[target])  # never more than 4 steps on a wrapped 5 x 5 grid
+        assert t.reward == 1.0 and t.discount == 0.0
 
 
-def test_reaching_another_object_pays_nothing_and_ends_the_episode():
+def test_walking_over_another_object_pays_nothing_and_goes_on():
     env = InstructionWorld(bag_of_words, seed=3)
     env.reset()
     other = next(i for i, o in enumerate(env.objects) if o != env.target)
-    t = walk_to(env, other)
-    assert t.is_last() and t.reward == 0.0
+    x, y = env.positions[other]
+    env.agent = ((x - 1) % env.size, y)  # just left of it
+    t = env.step(np.int32(3))  # right: onto it
+    assert tuple(env.agent) == tuple(env.positions[other])
+    assert t.reward == 0.0 and not t.is_last()
+
+
+@pytest.mark.parametrize("gamma", [0.9, 1.0])
+def test_shaping_pays_for_getting_closer_and_telescopes(gamma):
+    env = InstructionWorld(bag_of_words, seed=9, shaping_gamma=gamma)
+    env.reset()
+    target = env.objects.index(env.target)
+    distance = lambda: abs((env.positions[target] - env.agent + 2) % 5 - 2).sum() / 4  # phi = -distance
+    rewards, start = [], distance()
+    t = env.current_time_step()
+    while not t.is_last():  # walk straight to the target: every step gets closer
+        dx, dy = t.observation["objects"][target, -2:]
+        before = distance()
+        t = env.step(np.int32(3 if dx > 0 else 2 if dx < 0 else 1 if dy > 0 else 0))
+        rewards.append(float(t.reward))
+        assert rewards[-1] == pytest.approx(float(t.is_last()) - gamma * distance() + before, abs=1e-6)
+    assert all(r > 0 for r in rewards)
+    if gamma == 1.0:  # undiscounted, the shaping terms cancel along the path: only phi(start) is left
+        assert sum(rewards) == pytest.approx(1.0 + start, abs=1e-5)
+
+
+def test_shaped_world_passes_validation():
+    utils.validate_py_environment(InstructionWorld(bag_of_words, seed=0, shaping_gamma=0.9), episodes=10)
 
 
 def test_time_limit_truncates_without_reward():
+    assert InstructionWorld(bag_of_words, size=5).max_steps == 10  # default: twice the grid size
     env = InstructionWorld(bag_of_words, max_steps=4, seed=4)
     env.start("go to the red ball")
     env.agent, env._cells = (0, 0), {}  # nothing reachable: bump into the corner
@@ -105,6 +130,8 @@ def test_bad_arguments():
         InstructionWorld(bag_of_words, split="test")
     with pytest.raises(ValueError, match=r"embed\(texts\)"):
         InstructionWorld(lambda texts: np.zeros(3))
+    with pytest.raises(ValueError, match="shaping_gamma="):
+        InstructionWorld(bag_of_words, shaping_gamma=0.0)
 
 
 def test_render_draws_the_grid():
