@@ -254,11 +254,12 @@ def load_intent_classifier(lab):
     if not (folder / INTENT_FILE).is_file() or not (folder / INTENT_LABELS_FILE).is_file():
         print(f"No fine-tuned intent classifier in {folder} (notebook 02 makes it): fine-tuning one now.")
         bundle = load_encoder(lab)
-        data = load_intents(lab.data_dir, lab.seed)
-        names = sorted(set(data["train"].labels))
-        y = np.array([names.index(label) for label in data["train"].labels])
+        train = load_intents(lab.data_dir, lab.seed)["train"]
+        texts, labels = train.texts[: P.finetune_max_examples], train.labels[: P.finetune_max_examples]
+        names = sorted(set(labels))
+        y = np.array([names.index(label) for label in labels])
         model = compile_finetune(build_classifier(bundle.encoder, len(names)), P.finetune_learning_rate)
-        model.fit(tokenize(bundle.tokenizer, data["train"].texts), y, batch_size=P.finetune_batch_size,
+        model.fit(tokenize(bundle.tokenizer, texts), y, batch_size=P.finetune_batch_size,
                   epochs=P.cls_epochs, verbose=2)
         save_finetuned(lab, model, names, INTENT_FILE, INTENT_LABELS_FILE)
     return _load_finetuned(lab, INTENT_FILE, INTENT_LABELS_FILE)
@@ -279,7 +280,7 @@ def load_ner_tagger(lab):
     if not (folder / NER_FILE).is_file() or not (folder / NER_TAGS_FILE).is_file():
         print(f"No fine-tuned NER tagger in {folder} (notebook 02 makes it): fine-tuning one now.")
         bundle = load_encoder(lab)
-        train = load_ner(lab.data_dir, lab.seed)["train"]
+        train = load_ner(lab.data_dir, lab.seed)["train"][: P.finetune_max_examples]
         names = ["O"] + sorted({t for s in train for t in s.tags} - {"O"})
         aligned = align_tags(bundle.tokenizer, [s.tokens for s in train], [s.tags for s in train],
                              {t: i for i, t in enumerate(names)})
