@@ -5,6 +5,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
+from matplotlib.ticker import MaxNLocator
 
 
 def plot_counts(labels: Sequence[str], title: str, ax=None, top: int | None = None):
@@ -27,6 +28,7 @@ def plot_history(history: Mapping[str, Sequence[float]], metrics: Sequence[str],
                 ax.plot(range(1, len(history[prefix + name]) + 1), history[prefix + name], style,
                         label="validation" if prefix else "train")
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_title(name.replace("_", " "))
         ax.legend()
     fig.suptitle(title)
@@ -92,8 +94,11 @@ def plot_budget_curves(accuracy: Mapping[str, Mapping[float, float]], title: str
     for arm, by_budget in accuracy.items():
         budgets = sorted(by_budget)
         ax.plot([100 * b for b in budgets], [by_budget[b] for b in budgets], "-o", label=arm)
+    percents = sorted({100 * b for by_budget in accuracy.values() for b in by_budget})
     ax.set_xscale("log")
-    ax.set_xlabel("labelled training examples used (%, log scale)")
+    ax.set_xticks(percents, [f"{p:g} %" for p in percents])
+    ax.minorticks_off()
+    ax.set_xlabel("labelled training examples used (log scale)")
     ax.set_ylabel("test accuracy")
     ax.set_title(title)
     ax.grid(alpha=0.3)
