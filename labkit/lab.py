@@ -80,6 +80,17 @@ def seed_everything(seed: int) -> None:
     tf_keras.utils.set_random_seed(seed)
 
 
+def quiet_library_warnings() -> None:
+    """Hide TensorFlow / TF-Agents deprecation chatter about their own internals; errors still show."""
+    import logging
+    import warnings
+
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)
+    logging.getLogger("absl").setLevel(logging.ERROR)
+    for module in ("tf_agents", "tensorflow_probability", "keras"):
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module=module)
+
+
 def setup(
     notebook: str,
     profile: str = "auto",
@@ -102,6 +113,7 @@ def setup(
     if data is not None and not data.is_dir():
         raise FileNotFoundError(f"DATA_DIR={str(data)!r} is not a folder")
     seed_everything(seed)
+    quiet_library_warnings()
     _current = Lab(notebook=notebook, profile=resolved, seed=seed, output_dir=out.resolve(), data_dir=data)
     source = f"real data from {data}" if data else "the bundled data sets"
     print(f"labkit: profile {resolved.name!r} ({resolved.description}), seed {seed}, {source}")
