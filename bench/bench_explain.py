@@ -18,23 +18,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import labkit  # noqa: E402,F401  - sets the Keras flags
-from common import write_results  # noqa: E402
+from common import run_notebook, write_results  # noqa: E402
 
 from labkit.paths import base_dir  # noqa: E402
-from labkit.runner import run_notebooks  # noqa: E402
 
 parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
 parser.add_argument("--run-dir", type=Path, default=base_dir() / "runs" / "bench-explain")
 parser.add_argument("--profile", default="laptop")
 args = parser.parse_args()
 
-_, (result,) = run_notebooks(args.profile, only=["04"], output=args.run_dir)
-if result.status != "ok":
-    sys.exit(f"notebook 04 failed: {result.error}")
-m = result.metrics
+seconds, m = run_notebook("04", args.profile, args.run_dir)
 figures = {
     "profile": args.profile,
-    "notebook_seconds": result.seconds,
+    "notebook_seconds": seconds,
     "lime_seconds_per_explanation": m["lime_seconds_per_explanation"],
     "drop_at_k3": {"lime": m["deletion_drop_k3_lime"], "ig": m["deletion_drop_k3_ig"],
                    "random": m["deletion_drop_k3_random"]},
@@ -46,6 +42,6 @@ figures["targets_met"] = {
     "lime_at_most_2s": m["lime_seconds_per_explanation"] <= 2.0,
     "lime_drop_at_least_2x_random": m["deletion_drop_k3_lime"] >= 2 * m["deletion_drop_k3_random"],
     "ig_drop_at_least_2x_random": m["deletion_drop_k3_ig"] >= 2 * m["deletion_drop_k3_random"],
-    "notebook_at_most_8_min": result.seconds <= 480,
+    "notebook_at_most_8_min": seconds <= 480,
 }
 write_results("explain", figures)

@@ -24,12 +24,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import labkit  # noqa: E402,F401  - sets the Keras flags
 import numpy as np  # noqa: E402
-from common import write_results  # noqa: E402
+from common import run_notebook, write_results  # noqa: E402
 
 from labkit.instruction_world import InstructionWorld  # noqa: E402
 from labkit.paths import base_dir  # noqa: E402
 from labkit.profiles import get_profile  # noqa: E402
-from labkit.runner import run_notebooks  # noqa: E402
 
 CHECKPOINTS = ("instruction_agent", "no_language_agent", "instruction_policy")
 
@@ -56,13 +55,10 @@ args = parser.parse_args()
 artifacts = args.run_dir / "artifacts" / get_profile(args.profile).name
 for name in CHECKPOINTS:
     shutil.rmtree(artifacts / name, ignore_errors=True)
-_, (result,) = run_notebooks(args.profile, only=["03"], output=args.run_dir)
-if result.status != "ok":
-    sys.exit(f"notebook 03 failed: {result.error}")
-m = result.metrics
+seconds, m = run_notebook("03", args.profile, args.run_dir)
 figures = {
     "profile": args.profile,
-    "notebook_seconds": result.seconds,
+    "notebook_seconds": seconds,
     "cartpole_dqn_avg_return": m["cartpole_dqn_avg_return"],
     "cartpole_dqn_train_cpu_seconds": m["cartpole_dqn_train_cpu_seconds"],
     "cartpole_reinforce_avg_return": m["cartpole_second_avg_return"],
@@ -77,6 +73,6 @@ figures["targets_met"] = {
     "heldout_paraphrase_at_least_90pc": m["instr_success_heldout"] >= 0.9,
     "at_least_30_points_above_no_language": m["instr_success_heldout"] - m["instr_success_no_language"] >= 0.3,
     "world_at_least_10k_steps_per_second": figures["world_steps_per_second"] >= 10_000,
-    "notebook_at_most_12_min": result.seconds <= 720,
+    "notebook_at_most_12_min": seconds <= 720,
 }
 write_results("rl", figures)

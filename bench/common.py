@@ -24,3 +24,15 @@ def write_results(name: str, figures: dict) -> Path:
 
 def median(values) -> float:
     return float(statistics.median(values))
+
+
+def run_notebook(number: str, profile: str, run_dir) -> tuple[float, dict]:
+    """Run one notebook through ``labkit run``; its wall seconds and recorded metrics, or exit on failure."""
+    import sys
+
+    from labkit.runner import run_notebooks
+
+    _, (result,) = run_notebooks(profile, only=[number], output=run_dir)
+    if result.status != "ok":
+        sys.exit(f"notebook {number} failed: {result.error}")
+    return result.seconds, result.metrics
