@@ -37,10 +37,15 @@ class DataFormatError(ValueError):
 
 @dataclass
 class TaggedSentence:
-    """One sentence of a token-classification set: parallel lists of tokens and IOB2 tags."""
+    """One sentence of a token-classification set: parallel lists of tokens and IOB2 tags.
+
+    ``doc`` numbers the document the sentence belongs to (files split by ``-DOCSTART-`` lines,
+    as CoNLL-2003), or is None when the file marks no documents.
+    """
 
     tokens: list[str]
     tags: list[str]
+    doc: int | None = None
 
     def bracketed(self) -> str:
         """The sentence with entities marked, e.g. ``[Maria Lopez]PER called [Acme Bank]ORG .``"""
@@ -76,16 +81,18 @@ def read_conll(path: str | Path) -> list[TaggedSentence]:
 
     ``-DOCSTART-`` lines and blank lines separate sentences; the tag is the last
     column. IOB1 files (as CoNLL-2003 originally shipped) are converted to IOB2.
+    ``-DOCSTART-`` lines also start a new document (``TaggedSentence.doc``).
     """
     path = Path(path)
     _require_file(path)
     sentences: list[TaggedSentence] = []
     tokens: list[str] = []
     tags: list[str] = []
+    doc = None
 
     def close() -> None:
         if tokens:
-            sentences.append(TaggedSentence(tokens.copy(), _to_iob2(tags)))
+            sentences.append(TaggedSentence(tokens.copy(), _to_iob2(tags), doc))
             tokens.clear()
             tags.clear()
 
@@ -97,6 +104,7 @@ def read_conll(path: str | Path) -> list[TaggedSentence]:
                 continue
             if parts[0] == "-DOCSTART-":
                 close()
+                doc = 0 if doc is None else doc + 1
                 continue
             if len(parts) < 2:
                 raise DataFormatError(
@@ -238,15 +246,25 @@ def _splits(folder: Path, suffix: str, reader, seed: int) -> dict:
 
 
 def _carve(train, seed: int):
-    """Split off a validation part of ``train`` (VALID_FRACTION of it), reproducibly from the seed."""
-    order = list(range(len(train)))
-    random.Random(seed).shuffle(order)
-    n_valid = max(1, int(len(order) * VALID_FRACTION))
-    valid_idx, train_idx = sorted(order[:n_valid]), sorted(order[n_valid:])
+    """Split off a validation part of ``train`` (VALID_FRACTION of it), reproducibly from the seed.
+
+    Sentences that belong to documents go by whole documents, so no document is split between the two.
+    """
     if isinstance(train, LabeledTexts):
+        valid_idx, train_idx = _carve_indices(len(train), seed)
         pick = lambda idx: LabeledTexts([train.texts[i] for i in idx], [train.labels[i] for i in idx])  # noqa: E731
         return pick(train_idx), pick(valid_idx)
-    return [train[i] for i in train_idx], [train[i] for i in valid_idx]
+    docs = [s.doc if s.doc is not None else ("sentence", i) for i, s in enumerate(train)]
+    units = list(dict.fromkeys(docs))  # documents (or lone sentences) in file order
+    valid_units = {units[i] for i in _carve_indices(len(units), seed)[0]}
+    return [s for s, d in zip(train, docs) if d not in valid_units], [s for s, d in zip(train, docs) if d in valid_units]
+
+
+def _carve_indices(n: int, seed: int) -> tuple[list[int], list[int]]:
+    order = list(range(n))
+    random.Random(seed).shuffle(order)
+    n_valid = max(1, int(n * VALID_FRACTION))
+    return sorted(order[:n_valid]), sorted(order[n_valid:])
 
 
 def load_intents(data_dir: str | Path | None = None, seed: int = 0) -> dict[str, LabeledTexts]:

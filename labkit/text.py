@@ -156,18 +156,95 @@ def align_tags(
     return AlignedTags(token_ids, tag_ids, weights, n_kept)
 
 
-def word_tags(aligned: AlignedTags, token_tag_ids: np.ndarray, tag_names: Sequence[str],
-              lengths: Sequence[int], fill: str = "O") -> list[list[str]]:
-    """Read per-word tags back from per-token predictions (first sub-word of each word).
+def word_tags(aligned: AlignedTags, probs: np.ndarray, tag_names: Sequence[str], lengths: Sequence[int],
+              constrained: bool = True, fill: str = "O") -> list[list[str]]:
+    """Read per-word tags from per-token tag probabilities ``(n, seq_len, len(tag_names))``.
 
-    Words that were cut off by the sequence length get ``fill``, so each list has its sentence's length.
+    A word's scores are those of its first sub-word. ``constrained``: pick the most probable tag
+    sequence that is valid IOB2 (Viterbi; no ``I-X`` unless ``B-X`` or ``I-X`` comes just before);
+    otherwise each word's own most probable tag. Words cut off by the sequence length get ``fill``,
+    so each list has its sentence's length.
     """
+    allowed = _iob2_allowed(tag_names)
     out = []
     for i, length in enumerate(lengths):
-        firsts = np.flatnonzero(aligned.weights[i])
-        words = [tag_names[t] for t in token_tag_ids[i, firsts]]
-        out.append(words + [fill] * (length - len(words)))
+        scores = np.log(np.asarray(probs[i], "float64")[np.flatnonzero(aligned.weights[i])] + 1e-12)
+        best = _viterbi(scores, allowed) if constrained else scores.argmax(-1)
+        out.append([tag_names[t] for t in best] + [fill] * (length - len(best)))
     return out
+
+
+def _iob2_allowed(tag_names: Sequence[str]) -> np.ndarray:
+    """``allowed[a, b]``: tag b may follow tag a; row ``-1`` (an extra row) is the sentence start."""
+    k = len(tag_names)
+    allowed = np.ones((k + 1, k), bool)
+    for b, tag in enumerate(tag_names):
+        if tag.startswith("I-"):
+            allowed[:, b] = [prev in ("B-" + tag[2:], tag) for prev in tag_names] + [False]
+    return allowed
+
+
+def _viterbi(scores: np.ndarray, allowed: np.ndarray) -> list[int]:
+    """The tag sequence with the highest total log-probability among the allowed ones."""
+    if not len(scores):
+        return []
+    penalty = np.where(allowed, 0.0, -np.inf)
+    best = scores[0] + penalty[-1]
+    back = np.zeros(scores.shape, int)
+    for w in range(1, len(scores)):
+        total = best[:, None] + penalty[:-1]
+        back[w] = total.argmax(0)
+        best = total.max(0) + scores[w]
+    path = [int(best.argmax())]
+    for w in range(len(scores) - 1, 0, -1):
+        path.append(int(back[w, path[-1]]))
+    return path[::-1]
+
+
+@dataclass
+class PackedSentences:
+    """Sentences joined into longer sequences: ``words`` and ``tags`` per sequence, and ``sizes``,
+    the word counts of the sentences inside each sequence (in order)."""
+
+    words: list[list[str]]
+    tags: list[list[str]]
+    sizes: list[list[int]]
+
+    def unpack(self, per_sequence: Sequence[Sequence]) -> list[list]:
+        """Split per-word values of each sequence back into one list per original sentence."""
+        out = []
+        for values, sizes in zip(per_sequence, self.sizes):
+            start = 0
+            for n in sizes:
+                out.append(list(values[start: start + n]))
+                start += n
+        return out
+
+
+def pack_sentences(tokenizer, sentences) -> PackedSentences:
+    """Join consecutive sentences of one document into sequences of at most ``seq_len`` sub-words.
+
+    ``sentences`` are ``labkit.data.TaggedSentence``; those with ``doc`` None (a file without
+    document marks) stay one per sequence. Packing lets the tagger read a sentence with its
+    neighbours (an article names "Peter Blackburn" in full before it says "Blackburn") and spends
+    no compute on padding. A sentence longer than ``seq_len`` keeps a sequence of its own.
+    """
+    seq_len = tokenizer.sequence_length
+    pieces = iter(_word_pieces(tokenizer, [w for s in sentences for w in s.tokens]))
+    packed = PackedSentences([], [], [])
+    used, last_doc = 0, None
+    for s in sentences:
+        n = sum(max(1, len(next(pieces))) for _ in s.tokens)
+        if s.doc is None or s.doc != last_doc or used + n > seq_len:
+            packed.words.append([])
+            packed.tags.append([])
+            packed.sizes.append([])
+            used, last_doc = 0, s.doc
+        packed.words[-1] += s.tokens
+        packed.tags[-1] += s.tags
+        packed.sizes[-1].append(len(s.tokens))
+        used += n
+    return packed
 
 
 def _word_pieces(tokenizer, words: list[str]) -> list[list[int]]:

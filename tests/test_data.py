@@ -32,6 +32,17 @@ def test_conll_four_columns_docstart_and_blank_lines(tmp_path):
     sentences = read_conll(write(tmp_path / "a.txt", CONLL))
     assert [s.tokens for s in sentences] == [["EU", "rejects", "German", "call"], ["Peter", "Blackburn"]]
     assert sentences[1].tags == ["B-PER", "I-PER"]
+    assert [s.doc for s in sentences] == [0, 0]  # one -DOCSTART-: both sentences in document 0
+    assert read_conll(write(tmp_path / "b.txt", "EU B-ORG\n\nBob B-PER\n"))[0].doc is None
+
+
+def test_valid_carved_by_whole_documents(tmp_path):
+    docs = "".join(f"-DOCSTART- O\n\nword{d} O\n\nother{d} O\n\n" for d in range(20))
+    write(tmp_path / "ner" / "train.txt", docs)
+    write(tmp_path / "ner" / "test.txt", "EU B-ORG\n")
+    splits = data.load_ner(tmp_path, seed=3)
+    assert (len(splits["train"]), len(splits["valid"])) == (36, 4)
+    assert not {s.doc for s in splits["train"]} & {s.doc for s in splits["valid"]}
 
 
 def test_conll_iob1_becomes_iob2(tmp_path):

@@ -54,6 +54,10 @@ def test_save_and_load_vocabulary(tmp_path, vocab):
         text.load_vocabulary(tmp_path / "missing.txt")
 
 
+def one_hot(ids, k):
+    return np.eye(k)[ids]
+
+
 def test_align_tags_labels_first_sub_words_and_reads_them_back(vocab):
     tokenizer = text.make_tokenizer(vocab, 16)
     tag_index = {"O": 0, "B-PER": 1, "I-PER": 2, "B-LOC": 3}
@@ -67,14 +71,14 @@ def test_align_tags_labels_first_sub_words_and_reads_them_back(vocab):
     pieces = text.make_tokenizer(vocab, None)(["visited"])[0]
     assert starts[3] - starts[2] == len(pieces)  # "visited" is split into its sub-words in between
     names = ["O", "B-PER", "I-PER", "B-LOC"]
-    assert text.word_tags(aligned, aligned.tag_ids, names, [4]) == tags
+    assert text.word_tags(aligned, one_hot(aligned.tag_ids, 4), names, [4]) == tags
 
 
 def test_align_tags_cuts_at_seq_len_and_names_unknown_tags(vocab):
     tokenizer = text.make_tokenizer(vocab, 4)
     aligned = text.align_tags(tokenizer, [["card"] * 6], None, {"O": 0})
     assert aligned.n_kept.tolist() == [4]
-    assert text.word_tags(aligned, aligned.tag_ids, ["O"], [6]) == [["O"] * 6]
+    assert text.word_tags(aligned, one_hot(aligned.tag_ids, 1), ["O"], [6]) == [["O"] * 6]
     with pytest.raises(ValueError, match="'B-FOO'"):
         text.align_tags(tokenizer, [["card"]], [["B-FOO"]], {"O": 0})
 
@@ -82,3 +86,37 @@ def test_align_tags_cuts_at_seq_len_and_names_unknown_tags(vocab):
 def test_split_unknown_labels_reports_what_it_drops():
     texts, labels, unknown = text.split_unknown_labels(["a", "b", "c"], ["x", "new", "x"], ["x"])
     assert texts == ["a", "c"] and labels == ["x", "x"] and unknown == {"new": 1}
+
+
+def test_constrained_decoding_repairs_an_invalid_iob2_sequence():
+    names = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG"]
+    aligned = text.AlignedTags(np.zeros((1, 4), "int32"), np.zeros((1, 4), "int32"), np.ones((1, 4), "float32"),
+                               np.array([4]))
+    probs = np.array([[[0.1, 0.5, 0.1, 0.2, 0.1],    # B-PER
+                       [0.1, 0.1, 0.2, 0.1, 0.5],    # I-ORG is likeliest, but cannot follow B-PER
+                       [0.6, 0.1, 0.1, 0.1, 0.1],    # O
+                       [0.3, 0.1, 0.4, 0.1, 0.1]]])  # I-PER cannot follow O
+    assert text.word_tags(aligned, probs, names, [4], constrained=False) == [["B-PER", "I-ORG", "O", "I-PER"]]
+    best = text.word_tags(aligned, probs, names, [4])[0]
+    assert best == ["B-PER", "I-PER", "O", "O"]
+    # every I-X now follows B-X or I-X, and no sentence starts with I-
+    starts_ok = probs.copy()
+    starts_ok[0, 0] = [0.1, 0.1, 0.6, 0.1, 0.1]
+    assert text.word_tags(aligned, starts_ok, names, [4])[0][0] != "I-PER"
+
+
+def test_pack_sentences_joins_a_documents_sentences_and_unpacks_them(vocab):
+    from labkit.data import TaggedSentence
+
+    tokenizer = text.make_tokenizer(vocab, 12)
+    sentences = [TaggedSentence(["Peter", "lost"], ["B-PER", "O"], doc=0),
+                 TaggedSentence(["his", "card"], ["O", "O"], doc=0),
+                 TaggedSentence(["Brussels"], ["B-LOC"], doc=1),
+                 TaggedSentence(["the", "bank"], ["O", "O"], doc=None),
+                 TaggedSentence(["the", "card"], ["O", "O"], doc=None)]
+    packed = text.pack_sentences(tokenizer, sentences)
+    assert packed.sizes == [[2, 2], [1], [2], [2]]  # documents never mix; unmarked sentences stay alone
+    assert packed.words[0] == ["Peter", "lost", "his", "card"] and packed.tags[0] == ["B-PER", "O", "O", "O"]
+    assert packed.unpack(packed.words) == [s.tokens for s in sentences]
+    small = text.pack_sentences(text.make_tokenizer(vocab, 3), sentences[:2])
+    assert small.sizes == [[2], [2]]  # "Peter lost" fills most of 3 sub-words: no room for the next one
