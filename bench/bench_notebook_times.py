@@ -1,4 +1,4 @@
-"""Wall time of every notebook through ``labkit run`` (papermill, fresh kernel each).
+"""Wall time and recorded figures of every notebook through ``labkit run`` (papermill, fresh kernel each).
 
     python bench/bench_notebook_times.py [--profile ci|laptop] [--only 01 02]
 
@@ -26,5 +26,6 @@ write_results(f"notebook_times_{args.profile}", {
     "profile": args.profile,
     "seconds": {r.notebook: r.seconds for r in results},
     "status": {r.notebook: r.status for r in results},
+    "metrics": {r.notebook: r.metrics for r in results},
 })
 sys.exit(0 if all(r.status == "ok" for r in results) else 1)

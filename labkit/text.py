@@ -226,8 +226,8 @@ def pack_sentences(tokenizer, sentences) -> PackedSentences:
 
     ``sentences`` are ``labkit.data.TaggedSentence``; those with ``doc`` None (a file without
     document marks) stay one per sequence. Packing lets the tagger read a sentence with its
-    neighbours (an article names "Peter Blackburn" in full before it says "Blackburn") and spends
-    no compute on padding. A sentence longer than ``seq_len`` keeps a sequence of its own.
+    neighbours (an article names "Peter Blackburn" in full before it says "Blackburn") and spends less
+    compute on padding. A sentence longer than ``seq_len`` keeps a sequence of its own.
     """
     seq_len = tokenizer.sequence_length
     pieces = iter(_word_pieces(tokenizer, [w for s in sentences for w in s.tokens]))
