@@ -19,13 +19,35 @@ def _set_keras_flags() -> None:
         )
     os.environ["TF_USE_LEGACY_KERAS"] = "1"
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # hide C++ start-up chatter
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # hide TensorFlow's C++ info and warnings
+
+
+def _load_tensorflow_quietly() -> None:
+    """Import TensorFlow and probe its devices with the process's stderr silenced.
+
+    Its C++ start-up lines (oneDNN, CUDA probing) are written before absl's logging starts, so no
+    log level hides them, and a notebook kernel would show them in the first cell. Python errors
+    still surface: they are raised, not printed.
+    """
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            import tensorflow as tf
+
+            tf.config.list_physical_devices("GPU")
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 _set_keras_flags()
+if "tensorflow" not in sys.modules:
+    _load_tensorflow_quietly()
 
-from labkit.lab import Lab, record, setup  # noqa: E402
+from labkit.lab import Lab, setup  # noqa: E402
 from labkit.profiles import PROFILES, Profile, get_profile  # noqa: E402
 
-__all__ = ["Lab", "PROFILES", "Profile", "get_profile", "record", "setup"]
+__all__ = ["Lab", "PROFILES", "Profile", "get_profile", "setup"]
 __version__ = "0.1.0"

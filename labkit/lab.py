@@ -12,8 +12,6 @@ import numpy as np
 from labkit.paths import base_dir
 from labkit.profiles import Profile, get_profile
 
-_current: Lab | None = None
-
 
 @dataclass
 class Lab:
@@ -40,18 +38,28 @@ class Lab:
     def metrics_path(self) -> Path:
         return self.output_dir / "metrics.json"
 
+    @property
+    def baselines_path(self) -> Path:
+        return self.output_dir / "baselines.json"
+
     def tensorboard_dir(self, name: str) -> Path:
         """A fresh-per-run TensorBoard log folder: ``tensorboard --logdir <output_dir>/tensorboard``."""
         return self.output_dir / "tensorboard" / name
 
     def metrics(self) -> dict:
-        """Everything recorded so far by this notebook."""
-        if not self.metrics_path.exists():
-            return {}
-        return json.loads(self.metrics_path.read_text())
+        """Everything recorded so far by this run of the notebook."""
+        return _read_json(self.metrics_path)
 
-    def record(self, name: str, value: float | int | str) -> None:
-        """Store a headline figure in ``metrics.json`` (the run report gathers them) and print it."""
+    def baselines(self) -> dict[str, str]:
+        """``{metric: baseline}``: each headline metric and the recorded baseline it must beat."""
+        return _read_json(self.baselines_path)
+
+    def record(self, name: str, value: float | int | str, baseline: str | None = None) -> None:
+        """Store a headline figure in ``metrics.json`` (the run report gathers them) and print it.
+
+        ``baseline`` names an already recorded figure that this one must beat (majority class,
+        chance, a random policy...): the pair goes to ``baselines.json`` and the tests check it.
+        """
         if not isinstance(name, str) or not name.isidentifier():
             raise ValueError(f"metric name must be an identifier-like string, got {name!r}")
         if isinstance(value, (np.floating, np.integer)):
@@ -61,12 +69,25 @@ class Lab:
         if not isinstance(value, (int, float, str)):
             raise ValueError(f"metric {name!r} must be a number or a string, got {type(value).__name__}")
         metrics = self.metrics()
-        metrics[name] = value
-        tmp = self.metrics_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(metrics, indent=2, sort_keys=True) + "\n")
-        os.replace(tmp, self.metrics_path)  # atomic: an interrupted run never leaves half a file
+        if baseline is not None and baseline not in metrics:
+            raise ValueError(f"baseline {baseline!r} of {name!r} is not recorded yet; record it first")
+        _write_json(self.metrics_path, {**metrics, name: value})
         shown = f"{value:.4g}" if isinstance(value, float) else value
-        print(f"recorded {name} = {shown}")
+        if baseline is None:
+            print(f"recorded {name} = {shown}")
+        else:
+            _write_json(self.baselines_path, {**self.baselines(), name: baseline})
+            print(f"recorded {name} = {shown} (baseline {baseline} = {metrics[baseline]:.4g})")
+
+
+def _read_json(path: Path) -> dict:
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def _write_json(path: Path, content: dict) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(content, indent=2, sort_keys=True) + "\n")
+    os.replace(tmp, path)  # atomic: an interrupted run never leaves half a file
 
 
 def seed_everything(seed: int) -> None:
@@ -89,6 +110,8 @@ def quiet_library_warnings() -> None:
     logging.getLogger("absl").setLevel(logging.ERROR)
     for module in ("tf_agents", "tensorflow_probability", "keras"):
         warnings.filterwarnings("ignore", category=DeprecationWarning, module=module)
+    # PolicySaver encodes TFP distribution specs that it never decodes again: harmless
+    warnings.filterwarnings("ignore", message="Encoding a StructuredValue with type tfp", category=UserWarning)
 
 
 def setup(
@@ -103,7 +126,6 @@ def setup(
     ``output_dir`` defaults to ``runs/interactive/<notebook>`` in the kit's folder.
     ``data_dir`` (optional) points at real data laid out like ``datasets/``.
     """
-    global _current
     if not isinstance(seed, int) or isinstance(seed, bool):
         raise ValueError(f"SEED must be an integer, got {seed!r}")
     resolved = get_profile(profile)
@@ -114,15 +136,11 @@ def setup(
         raise FileNotFoundError(f"DATA_DIR={str(data)!r} is not a folder")
     seed_everything(seed)
     quiet_library_warnings()
-    _current = Lab(notebook=notebook, profile=resolved, seed=seed, output_dir=out.resolve(), data_dir=data)
+    lab = Lab(notebook=notebook, profile=resolved, seed=seed, output_dir=out.resolve(), data_dir=data)
+    for stale in (lab.metrics_path, lab.baselines_path):  # figures of an earlier run must not survive
+        stale.unlink(missing_ok=True)
     source = f"real data from {data}" if data else "the bundled data sets"
     print(f"labkit: profile {resolved.name!r} ({resolved.description}), seed {seed}, {source}")
-    print(f"labkit: outputs in {_current.output_dir}")
-    return _current
+    print(f"labkit: outputs in {lab.output_dir}")
+    return lab
 
-
-def record(name: str, value: float | int | str) -> None:
-    """:meth:`Lab.record` on the notebook's current lab."""
-    if _current is None:
-        raise RuntimeError("call labkit.setup(...) before labkit.record(...)")
-    _current.record(name, value)

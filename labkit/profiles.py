@@ -30,7 +30,6 @@ class Profile:
     mlm_learning_rate: float
     mlm_mask_rate: float  # fraction of tokens the model must restore
     mlm_jit_compile: bool  # XLA for the MLM train step; bench/bench_pretraining.py: 1.15x faster (laptop, 2 cores)
-    fallback_mlm_epochs: int  # a later notebook that finds no encoder pretrains this long
     # --- fine-tuning (stage 2) --------------------------------------------
     cls_epochs: int
     ner_epochs: int
@@ -60,13 +59,13 @@ PROFILES: dict[str, Profile] = {
             description="seconds per notebook; tiny models; used by the tests",
             corpus_max_lines=1000,
             vocab_size=1000, seq_len=32,
-            hidden_dim=32, num_layers=1, num_heads=2, intermediate_dim=64, lowercase=True,
-            mlm_epochs=1, mlm_batch_size=64, mlm_learning_rate=1e-3, mlm_mask_rate=0.15,
-            mlm_jit_compile=False, fallback_mlm_epochs=1,
-            cls_epochs=1, ner_epochs=1, finetune_batch_size=32, finetune_learning_rate=1e-3,
-            label_budgets=(0.05, 1.0), finetune_max_examples=400,
-            dqn_train_steps=300, pg_train_iterations=3, instr_train_steps=300, eval_episodes=3,
-            instr_grid_size=5, instr_num_objects=4, instr_eval_episodes=30,
+            hidden_dim=32, num_layers=1, num_heads=2, intermediate_dim=64, lowercase=False,
+            mlm_epochs=6, mlm_batch_size=32, mlm_learning_rate=3e-3, mlm_mask_rate=0.15,
+            mlm_jit_compile=False,
+            cls_epochs=3, ner_epochs=8, finetune_batch_size=32, finetune_learning_rate=3e-3,
+            label_budgets=(0.25, 1.0), finetune_max_examples=1200,
+            dqn_train_steps=1500, pg_train_iterations=40, instr_train_steps=3500, eval_episodes=10,
+            instr_grid_size=5, instr_num_objects=4, instr_eval_episodes=100,
             lime_samples=100, ig_steps=8, deletion_sentences=5,
         ),
         Profile(
@@ -76,7 +75,7 @@ PROFILES: dict[str, Profile] = {
             vocab_size=4000, seq_len=48,
             hidden_dim=128, num_layers=2, num_heads=4, intermediate_dim=256, lowercase=True,
             mlm_epochs=10, mlm_batch_size=32, mlm_learning_rate=1e-3, mlm_mask_rate=0.15,
-            mlm_jit_compile=True, fallback_mlm_epochs=2,
+            mlm_jit_compile=True,
             cls_epochs=4, ner_epochs=3, finetune_batch_size=32, finetune_learning_rate=1e-3,
             label_budgets=(0.05, 0.25, 1.0), finetune_max_examples=None,
             dqn_train_steps=20_000, pg_train_iterations=200, instr_train_steps=10_000,
@@ -90,7 +89,7 @@ PROFILES: dict[str, Profile] = {
             vocab_size=8000, seq_len=128,
             hidden_dim=256, num_layers=4, num_heads=4, intermediate_dim=1024, lowercase=True,
             mlm_epochs=20, mlm_batch_size=128, mlm_learning_rate=5e-4, mlm_mask_rate=0.15,
-            mlm_jit_compile=True, fallback_mlm_epochs=3,
+            mlm_jit_compile=True,
             cls_epochs=10, ner_epochs=6, finetune_batch_size=64, finetune_learning_rate=3e-4,
             label_budgets=(0.05, 0.1, 0.25, 0.5, 1.0), finetune_max_examples=None,
             dqn_train_steps=20_000, pg_train_iterations=400, instr_train_steps=20_000,

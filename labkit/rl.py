@@ -1,8 +1,6 @@
 """Plumbing for the reinforcement-learning notebook: evaluation, rollouts, loading a saved policy.
 
-The agents, replay buffers and training loops are the lesson and live in the notebook.
-:class:`InstructionQNetwork` is shown in notebook 03 too; it is kept here as well so that
-tests and notebook 04 can rebuild it (a test checks that the two copies are identical).
+The agents, networks, replay buffers and training loops are the lesson and live in the notebook.
 """
 from __future__ import annotations
 
@@ -12,8 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import tensorflow as tf
-from tf_agents.networks import network
 from tf_agents.policies import py_tf_eager_policy, tf_policy
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")  # gym renders through pygame: no window needed
@@ -83,33 +79,3 @@ def load_policy(folder: str | Path):
             "tf_agents.policies.policy_saver.PolicySaver(agent.policy).save(folder)"
         )
     return py_tf_eager_policy.SavedModelPyTFEagerPolicy(str(folder), load_specs_from_pbtxt=True)
-
-
-class InstructionQNetwork(network.Network):
-    """Q-values for the instruction world: the instruction chooses an object, its offset chooses the move.
-
-    A ``Dense`` layer turns the instruction embedding into a *query* over the attribute columns
-    (colour and kind one-hots) of the ``objects`` rows; a softmax over ``query . attributes``
-    says which object is meant; the attention-weighted offset (dx, dy) goes through a small MLP
-    to one Q-value per action.
-    """
-
-    def __init__(self, observation_spec, action_spec, hidden=(64, 64), name="InstructionQNetwork"):
-        super().__init__(input_tensor_spec=observation_spec, state_spec=(), name=name)
-        self.num_attributes = observation_spec["objects"].shape[-1] - 2  # the last two columns: dx, dy
-        self.query = tf.keras.layers.Dense(self.num_attributes, name="query")
-        self.mlp = [tf.keras.layers.Dense(units, activation="relu") for units in hidden]
-        self.q_values = tf.keras.layers.Dense(int(action_spec.maximum - action_spec.minimum + 1), name="q_values")
-
-    def attention(self, observation):
-        """Which object the instruction names: weights over the ``objects`` rows, summing to 1."""
-        attributes = observation["objects"][..., : self.num_attributes]
-        query = self.query(observation["instruction"])
-        return tf.nn.softmax(tf.einsum("...na,...a->...n", attributes, query))
-
-    def call(self, observation, step_type=None, network_state=(), training=False):
-        weights = self.attention(observation)
-        x = tf.einsum("...n,...nd->...d", weights, observation["objects"][..., self.num_attributes:])  # (dx, dy)
-        for layer in self.mlp:
-            x = layer(x)
-        return self.q_values(x), network_state

@@ -40,6 +40,39 @@ def select(notebooks: list[Path], only: list[str] | None) -> list[Path]:
     return chosen
 
 
+def find_notebook(number: str) -> Path:
+    """The notebook whose name starts with ``number`` (``"01"`` -> ``01_self_supervised_pretraining.ipynb``)."""
+    (path,) = select(list_notebooks(), [number])
+    return path
+
+
+def execute_notebook(path: Path, out_dir: Path, profile: str, seed: int, data_dir: str | Path | None,
+                     progress_bar: bool = False) -> Path:
+    """Run one notebook with papermill in a fresh kernel; the executed copy goes to ``out_dir``.
+
+    Raises papermill's error (naming the failing cell) when a cell fails.
+    """
+    import papermill as pm
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    pm.execute_notebook(
+        str(path), str(out_dir / path.name),
+        parameters={"PROFILE": profile, "SEED": seed, "OUTPUT_DIR": str(out_dir),
+                    "DATA_DIR": str(data_dir) if data_dir else None},
+        kernel_name=kernel_name(), cwd=str(path.parent), progress_bar=progress_bar,
+    )
+    return out_dir / path.name
+
+
+def expected_seconds(notebook: str, profile: str) -> float | None:
+    """How long ``notebook`` took under ``profile`` when last benchmarked (``bench/results``), if known."""
+    results = base_dir() / "bench" / "results" / f"notebook_times_{profile}.json"
+    if not results.is_file():
+        return None
+    return json.loads(results.read_text()).get("seconds", {}).get(notebook)
+
+
 def kernel_name() -> str:
     """The kit's kernel when it is installed (``make setup`` does it), else the current Python's."""
     from jupyter_client.kernelspec import KernelSpecManager
@@ -61,8 +94,6 @@ def run_notebooks(
     results. The report is rewritten after every notebook, so an interrupted run keeps
     what it finished.
     """
-    import papermill as pm
-
     from labkit.profiles import get_profile
 
     resolved = get_profile(profile).name
@@ -74,7 +105,6 @@ def run_notebooks(
     run_dir.mkdir(parents=True, exist_ok=True)
     data = str(Path(data_dir).resolve()) if data_dir else None
     results = [NotebookResult(nb.stem, "pending") for nb in chosen]
-    kernel = kernel_name()
     print(f"labkit run: {len(chosen)} notebook(s), profile {resolved!r}, seed {seed} -> {run_dir}")
     for i, (nb, result) in enumerate(zip(chosen, results), start=1):
         out_dir = run_dir / nb.stem
@@ -82,11 +112,7 @@ def run_notebooks(
         print(f"[{i}/{len(chosen)}] {nb.stem} ...", flush=True)
         start = time.perf_counter()
         try:
-            pm.execute_notebook(
-                str(nb), str(out_dir / nb.name),
-                parameters={"PROFILE": resolved, "SEED": seed, "OUTPUT_DIR": str(out_dir), "DATA_DIR": data},
-                kernel_name=kernel, cwd=str(nb.parent), progress_bar=True,
-            )
+            execute_notebook(nb, out_dir, resolved, seed, data, progress_bar=True)
             result.status = "ok"
         except Exception as exc:  # noqa: BLE001 - any failure is reported, and the run goes on
             result.status = "failed"

@@ -55,9 +55,25 @@ def test_setup_seeds_records_and_makes_folders(tmp_path):
     labkit.setup("99_test", "ci", 7, tmp_path / "99_test")
     assert np.random.rand() == first
     assert lab.artifacts_dir == (tmp_path / "artifacts" / "ci").resolve()
-    lab.record("accuracy", np.float32(0.5))
-    labkit.record("steps", 10)
-    assert json.loads(lab.metrics_path.read_text()) == {"accuracy": 0.5, "steps": 10}
+    lab.record("chance", 0.25)
+    lab.record("accuracy", np.float32(0.5), baseline="chance")
+    lab.record("steps", 10)
+    assert json.loads(lab.metrics_path.read_text()) == {"chance": 0.25, "accuracy": 0.5, "steps": 10}
+    assert lab.baselines() == {"accuracy": "chance"}
+
+
+def test_setup_starts_an_empty_record(tmp_path):
+    lab = labkit.setup("99_test", "ci", 0, tmp_path / "99_test")
+    lab.record("chance", 0.25)
+    lab.record("old_figure", 1.0, baseline="chance")
+    lab = labkit.setup("99_test", "ci", 0, tmp_path / "99_test")
+    assert lab.metrics() == {} and lab.baselines() == {}
+
+
+def test_a_baseline_must_be_recorded_first(tmp_path):
+    lab = labkit.setup("99_test", "ci", 0, tmp_path)
+    with pytest.raises(ValueError, match="baseline 'chance' of 'accuracy' is not recorded yet"):
+        lab.record("accuracy", 0.5, baseline="chance")
 
 
 @pytest.mark.parametrize("name, value", [("bad name", 1.0), ("x", float("nan")), ("x", [1, 2])])

@@ -1,0 +1,170 @@
+"""The artifacts notebooks hand to each other: one name, one producer and one loader each.
+
+=====================  ===========================================  ============
+artifact               files in ``lab.artifacts_dir``               made by
+=====================  ===========================================  ============
+``encoder``            encoder.keras, vocab.txt, tokenizer.json     notebook 01
+``intent_classifier``  intent_classifier.keras, intent_labels.json  notebook 02
+``ner_tagger``         ner_tagger.keras, ner_tags.json              notebook 02
+``instruction_policy`` instruction_policy/ (a PolicySaver model)    notebook 03
+=====================  ===========================================  ============
+
+When a notebook asks for an artifact that is missing, :func:`require` runs the notebook that
+makes it (same profile, seed, data and run folder, through papermill): the learner gets the very
+recipe that notebook teaches, and its executed copy to read, never a second copy of the code.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Artifact:
+    files: tuple[str, ...]  # relative to lab.artifacts_dir; all must exist
+    notebook: str  # number of the notebook that makes it
+
+
+ARTIFACTS: dict[str, Artifact] = {
+    "encoder": Artifact(("encoder.keras", "vocab.txt", "tokenizer.json"), "01"),
+    "intent_classifier": Artifact(("intent_classifier.keras", "intent_labels.json"), "02"),
+    "ner_tagger": Artifact(("ner_tagger.keras", "ner_tags.json"), "02"),
+    "instruction_policy": Artifact(("instruction_policy/saved_model.pb",), "03"),
+}
+
+
+def _artifact(name: str) -> Artifact:
+    if name not in ARTIFACTS:
+        raise ValueError(f"unknown artifact {name!r}; known artifacts: {', '.join(ARTIFACTS)}")
+    return ARTIFACTS[name]
+
+
+def path(lab, name: str) -> Path:
+    """Where artifact ``name`` lives: its first file (the model) in ``lab.artifacts_dir``."""
+    return lab.artifacts_dir / _artifact(name).files[0]
+
+
+def exists(lab, name: str) -> bool:
+    return all((lab.artifacts_dir / f).exists() for f in _artifact(name).files)
+
+
+def require(lab, name: str) -> Path:
+    """Make sure artifact ``name`` exists, running the notebook that makes it when it does not."""
+    if not exists(lab, name):
+        from labkit.runner import execute_notebook, expected_seconds, find_notebook
+
+        source = find_notebook(_artifact(name).notebook)
+        seconds = expected_seconds(source.stem, lab.profile.name)
+        took = (f"about {seconds / 60:.0f} minutes" if seconds and seconds >= 90 else
+                f"about {seconds:.0f} seconds" if seconds else "as long as that notebook takes")
+        out = lab.output_dir.parent / source.stem  # beside this notebook's outputs: the artifacts are shared
+        print(f"No {name} in {lab.artifacts_dir}: running {source.name} (profile {lab.profile.name!r}, "
+              f"{took}) to make it; its executed copy goes to {out}.", flush=True)
+        execute_notebook(source, out, lab.profile.name, lab.seed, lab.data_dir)
+        if not exists(lab, name):
+            raise FileNotFoundError(f"{source.name} ran (executed copy in {out}) but saved no {name} "
+                                    f"in {lab.artifacts_dir}")
+    return path(lab, name)
+
+
+# --- the encoder -------------------------------------------------------------------
+
+
+def save_encoder(lab, bundle) -> Path:
+    """Save an :class:`~labkit.encoder.EncoderBundle`: encoder (.keras), vocabulary, tokenizer settings."""
+    from labkit.text import save_vocabulary
+
+    folder = lab.artifacts_dir
+    model_file, vocab_file, settings_file = ARTIFACTS["encoder"].files
+    bundle.encoder.save(folder / model_file)
+    save_vocabulary(bundle.vocab, folder / vocab_file)
+    settings = {"seq_len": bundle.seq_len, "lowercase": bool(bundle.tokenizer.lowercase)}
+    (folder / settings_file).write_text(json.dumps(settings) + "\n")
+    print(f"saved the encoder and its vocabulary in {folder}")
+    return folder / model_file
+
+
+def _tokenizer(lab):
+    from labkit.text import load_vocabulary, make_tokenizer
+
+    _, vocab_file, settings_file = ARTIFACTS["encoder"].files
+    settings = json.loads((lab.artifacts_dir / settings_file).read_text())
+    vocab = load_vocabulary(lab.artifacts_dir / vocab_file)
+    return make_tokenizer(vocab, settings["seq_len"], lowercase=settings["lowercase"]), vocab, settings["seq_len"]
+
+
+def load_encoder(lab):
+    """Notebook 01's pretrained encoder with its tokenizer, as an :class:`~labkit.encoder.EncoderBundle`."""
+    import keras
+
+    from labkit.encoder import EncoderBundle
+
+    encoder = keras.saving.load_model(require(lab, "encoder"))
+    return EncoderBundle(encoder, *_tokenizer(lab))
+
+
+# --- the fine-tuned models -----------------------------------------------------------
+
+
+def save_finetuned(lab, name: str, model, class_names: list[str]) -> Path:
+    """Save a fine-tuned model (``intent_classifier`` or ``ner_tagger``) with its class names."""
+    if name not in ("intent_classifier", "ner_tagger"):
+        raise ValueError(f"save_finetuned saves intent_classifier or ner_tagger, got {name!r}")
+    model_file, names_file = ARTIFACTS[name].files
+    model.save(lab.artifacts_dir / model_file)
+    (lab.artifacts_dir / names_file).write_text(json.dumps(list(class_names)) + "\n")
+    print(f"saved {model_file} in {lab.artifacts_dir}")
+    return lab.artifacts_dir / model_file
+
+
+def _load_finetuned(lab, name: str):
+    import keras
+
+    from labkit.encoder import EncoderBundle
+
+    model = keras.saving.load_model(require(lab, name))
+    names = json.loads((lab.artifacts_dir / ARTIFACTS[name].files[1]).read_text())
+    return model, EncoderBundle(model.get_layer("encoder"), *_tokenizer(lab)), names
+
+
+def load_intent_classifier(lab):
+    """Notebook 02's intent classifier: ``(model, bundle, label_names)``.
+
+    ``model`` maps token ids ``(batch, seq_len)`` (int32, 0 = padding; make them with
+    ``labkit.text.tokenize(bundle.tokenizer, texts)``) to class probabilities ``(batch, len(label_names))``;
+    ``bundle.encoder`` is the fine-tuned encoder inside it.
+    """
+    return _load_finetuned(lab, "intent_classifier")
+
+
+def load_ner_tagger(lab):
+    """Notebook 02's NER tagger: ``(model, bundle, tag_names)``.
+
+    ``model`` maps token ids ``(batch, seq_len)`` to per-token tag probabilities
+    ``(batch, seq_len, len(tag_names))``; a word's tag is read at its first sub-word
+    (``labkit.text.align_tags`` / ``word_tags`` do the bookkeeping).
+    """
+    return _load_finetuned(lab, "ner_tagger")
+
+
+# --- the instruction policy -----------------------------------------------------------
+
+
+def policy_dir(lab) -> Path:
+    """The folder notebook 03 saves its instruction policy into (``PolicySaver(...).save(folder)``)."""
+    return lab.artifacts_dir / "instruction_policy"
+
+
+def load_instruction_agent(lab):
+    """``(policy, embed)``: notebook 03's saved policy and the instruction embedding it was trained with.
+
+    ``policy`` acts on the instruction world's observations (``labkit.rl.load_policy``); ``embed``
+    maps texts to instruction vectors (``embed_sentences`` with notebook 01's encoder).
+    """
+    from labkit.encoder import embed_sentences
+    from labkit.rl import load_policy
+
+    require(lab, "instruction_policy")
+    return load_policy(policy_dir(lab)), partial(embed_sentences, load_encoder(lab))

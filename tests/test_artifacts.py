@@ -1,0 +1,106 @@
+"""The artifacts notebooks hand to each other: save/load round trips, checks, and the one fallback."""
+import labkit  # noqa: F401  - first, so TensorFlow gets the legacy-Keras flag
+import json
+
+import keras
+import keras_hub
+import nbformat
+import numpy as np
+import pytest
+
+from labkit import artifacts, runner, text
+from labkit.encoder import EncoderBundle, embed_sentences
+from labkit.lab import Lab
+from labkit.profiles import get_profile
+
+CORPUS = ["I lost my debit card in Brussels.", "The bank froze the card and sent a new one.",
+          "Shares in the bank fell after the report."] * 20
+
+
+def tiny_bundle(extra_rows=0):
+    """A small stand-in encoder (not notebook 01's): token ids -> one vector per token."""
+    vocab = text.build_vocabulary(CORPUS, 150)
+    ids = keras.Input(shape=(16,), dtype="int32")
+    x = keras_hub.layers.TokenAndPositionEmbedding(len(vocab) + extra_rows, 16, 8, name="embedding")(ids)
+    encoder = keras.Model(ids, keras.layers.Dense(8)(x), name="encoder")
+    return encoder, text.make_tokenizer(vocab, 16), vocab
+
+
+@pytest.fixture
+def lab(tmp_path):
+    return Lab("99_test", get_profile("ci"), 0, tmp_path / "99_test", None)
+
+
+def test_vocabulary_mismatch_is_a_clear_error():
+    encoder, tokenizer, vocab = tiny_bundle(extra_rows=3)
+    with pytest.raises(ValueError, match=f"embedding has {len(vocab) + 3} rows .* vocabulary has {len(vocab)}"):
+        EncoderBundle(encoder, tokenizer, vocab, 16)
+
+
+def test_encoder_round_trip_and_embed_sentences(lab):
+    bundle = EncoderBundle(*tiny_bundle(), 16)
+    artifacts.save_encoder(lab, bundle)
+    assert artifacts.exists(lab, "encoder")
+    loaded = artifacts.load_encoder(lab)
+    assert loaded.vocab == bundle.vocab and loaded.seq_len == 16
+    sentences = ["I lost my card", "the bank", "shares fell"]
+    vectors = embed_sentences(loaded, sentences, batch_size=2)
+    assert vectors.shape == (3, 8) and vectors.dtype == np.float32
+    np.testing.assert_allclose(vectors, embed_sentences(bundle, sentences), atol=1e-5)
+
+
+def test_embed_sentences_ignores_padding():
+    bundle = EncoderBundle(*tiny_bundle(), 16)
+    ids = text.tokenize(bundle.tokenizer, ["the card"])
+    hidden = np.asarray(bundle.encoder(ids))[0, : int((ids != 0).sum())]
+    np.testing.assert_allclose(embed_sentences(bundle, ["the card"])[0], hidden.mean(0), atol=1e-5)
+
+
+def test_load_encoder_rejects_a_stale_vocabulary(lab):
+    bundle = EncoderBundle(*tiny_bundle(), 16)
+    artifacts.save_encoder(lab, bundle)
+    text.save_vocabulary(bundle.vocab + ["extra"], lab.artifacts_dir / "vocab.txt")
+    with pytest.raises(ValueError, match="different runs"):
+        artifacts.load_encoder(lab)
+
+
+def test_finetuned_round_trip(lab):
+    bundle = EncoderBundle(*tiny_bundle(), 16)
+    artifacts.save_encoder(lab, bundle)
+    ids = keras.Input(shape=(16,), dtype="int32")
+    probs = keras.layers.Dense(3, activation="softmax")(keras.layers.GlobalAveragePooling1D()(bundle.encoder(ids)))
+    artifacts.save_finetuned(lab, "intent_classifier", keras.Model(ids, probs), ["a", "b", "c"])
+    model, loaded, names = artifacts.load_intent_classifier(lab)
+    assert names == ["a", "b", "c"] and loaded.vocab == bundle.vocab
+    assert model.predict(text.tokenize(loaded.tokenizer, ["my card"]), verbose=0).shape == (1, 3)
+    with pytest.raises(ValueError, match="intent_classifier or ner_tagger"):
+        artifacts.save_finetuned(lab, "encoder", model, [])
+
+
+def test_unknown_artifact_names_the_known_ones(lab):
+    with pytest.raises(ValueError, match="unknown artifact 'encodr'; known artifacts: encoder, intent_classifier"):
+        artifacts.require(lab, "encodr")
+
+
+def test_a_missing_artifact_runs_the_notebook_that_makes_it(lab, tmp_path, monkeypatch, capsys):
+    """The one fallback: papermill runs the producing notebook with the same profile, seed and run folder."""
+    producer = tmp_path / "notebooks" / "03_makes_policy.ipynb"
+    producer.parent.mkdir()
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell('PROFILE = "auto"\nSEED = 0\nDATA_DIR = None\nOUTPUT_DIR = None')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell(
+        "import json, pathlib\n"
+        "folder = pathlib.Path(OUTPUT_DIR).parent / 'artifacts' / PROFILE / 'instruction_policy'\n"
+        "folder.mkdir(parents=True)\n"
+        "(folder / 'saved_model.pb').write_text(json.dumps({'profile': PROFILE, 'seed': SEED}))")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, producer)
+    monkeypatch.setattr(runner, "find_notebook", lambda number: producer)
+
+    made = artifacts.require(lab, "instruction_policy")
+    assert json.loads(made.read_text()) == {"profile": "ci", "seed": 0}
+    assert "No instruction_policy" in capsys.readouterr().out
+    assert (lab.output_dir.parent / producer.stem / producer.name).is_file()  # its executed copy, beside ours
+    artifacts.require(lab, "instruction_policy")  # present now: nothing runs
+    assert "No instruction_policy" not in capsys.readouterr().out
