@@ -23,8 +23,8 @@ test: $(READY)         ## unit tests + every notebook under the ci profile
 lab: $(READY)          ## JupyterLab on the notebooks, with the kit's kernel
 	$(BIN)/jupyter lab notebooks
 
-bench: $(READY)        ## benchmarks: figures printed and written to bench/results/
-	$(BIN)/labkit bench
+bench: $(READY)        ## benchmarks: figures and targets written to bench/results/; lists missed targets
+	$(BIN)/labkit bench $(PROFILE_ARG)
 
 data: $(READY)         ## regenerate the bundled data sets (byte-identical)
 	$(BIN)/python datasets/generate.py

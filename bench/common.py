@@ -1,38 +1,89 @@
-"""Shared by the benchmark scripts: where results go, and medians."""
+"""Shared by the benchmark scripts: targets, where results go, and medians.
+
+Every script ends with :func:`finish`: it prints the figures and each target (met or missed),
+writes ``results/<name>.json`` with the commit, the date, the profile and the machine's load when
+the script started, and exits 1 when a target was missed (``--report-only``: always 0).
+"""
 from __future__ import annotations
 
+import argparse
 import json
+import os
 import platform
 import statistics
+import subprocess
+import sys
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
+ROOT = RESULTS.parent.parent
+LOAD_AT_START = os.getloadavg()[0]  # the 1-minute load when this script started (noisy figures above ~1)
 
 
-def write_results(name: str, figures: dict) -> Path:
-    """Print ``figures`` and write them, with when and where they were measured, to ``results/<name>.json``."""
+@dataclass
+class Target:
+    """One goal a figure must reach: ``value >= goal`` (or ``<=`` with ``at_most=True``)."""
+
+    name: str
+    value: float
+    goal: float
+    at_most: bool = False
+
+    @property
+    def met(self) -> bool:
+        return self.value <= self.goal if self.at_most else self.value >= self.goal
+
+    def line(self) -> str:
+        return (f"{'met   ' if self.met else 'MISSED'} {self.name}: {self.value:.4g} "
+                f"({'at most' if self.at_most else 'at least'} {self.goal:.4g})")
+
+
+def parser(description: str) -> argparse.ArgumentParser:
+    """An argument parser with the options every benchmark takes (``--profile``, ``--report-only``)."""
+    p = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--profile", default="laptop")
+    p.add_argument("--report-only", action="store_true", help="print and write the figures; exit 0 even on a miss")
+    return p
+
+
+def commit() -> str:
+    """The checked-out commit, with ``+changes`` when the work tree differs from it."""
+    def git(*args):
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+
+    head = git("rev-parse", "--short", "HEAD") or "unknown"
+    return head + ("+changes" if git("status", "--porcelain", "--untracked-files=no") else "")
+
+
+def finish(name: str, profile: str, figures: dict, targets: list[Target], report_only: bool = False):
+    """Print and write the results; exit 1 when a target was missed (unless ``report_only``)."""
     RESULTS.mkdir(exist_ok=True)
-    payload = {"benchmark": name, "measured": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-               "machine": f"{platform.machine()}, {__import__('os').cpu_count()} cores", **figures}
+    missed = [t.name for t in targets if not t.met]
+    payload = {
+        "benchmark": name, "profile": profile, "commit": commit(),
+        "measured": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores", "load_at_start": round(LOAD_AT_START, 2),
+        **figures,
+        "targets": {t.name: {"value": t.value, "goal": t.goal, "at_most": t.at_most, "met": t.met} for t in targets},
+        "missed": missed,
+    }
     path = RESULTS / f"{name}.json"
     path.write_text(json.dumps(payload, indent=2) + "\n")
     print(json.dumps(figures, indent=2))
-    print(f"written to {path}")
-    return path
+    for target in targets:
+        print(target.line())
+    print(f"written to {path.relative_to(ROOT)}")
+    sys.exit(0 if report_only or not missed else 1)
 
 
 def median(values) -> float:
     return float(statistics.median(values))
 
 
-def run_notebook(number: str, profile: str, run_dir) -> tuple[float, dict]:
-    """Run one notebook through ``labkit run``; its wall seconds and recorded metrics, or exit on failure."""
-    import sys
-
-    from labkit.runner import run_notebooks
-
-    _, (result,) = run_notebooks(profile, only=[number], output=run_dir)
-    if result.status != "ok":
-        sys.exit(f"notebook {number} failed: {result.error}")
-    return result.seconds, result.metrics
+def mean_and_spread(values) -> dict:
+    """Mean, sample standard deviation and range of one figure over seeds."""
+    values = [float(v) for v in values]
+    return {"mean": statistics.fmean(values), "std": statistics.stdev(values) if len(values) > 1 else 0.0,
+            "min": min(values), "max": max(values), "values": values}

@@ -22,21 +22,26 @@ def _set_keras_flags() -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # hide TensorFlow's C++ info and warnings
 
 
-def _load_tensorflow_quietly() -> None:
-    """Import TensorFlow and probe its devices with the process's stderr silenced.
+def _load_quietly() -> None:
+    """Import TensorFlow (and probe its devices) and gym with their start-up banners silenced.
 
-    Its C++ start-up lines (oneDNN, CUDA probing) are written before absl's logging starts, so no
-    log level hides them, and a notebook kernel would show them in the first cell. Python errors
-    still surface: they are raised, not printed.
+    TensorFlow's C++ lines (oneDNN, CUDA probing) are written to the process's stderr before absl's
+    logging starts, so no log level hides them; gym 0.23 prints a notice to ``sys.stderr`` on import.
+    A notebook kernel would show both in the first cell. Errors still surface: they are raised.
     """
+    import contextlib
+    import io
+
     sys.stderr.flush()
     saved = os.dup(2)
     try:
-        with open(os.devnull, "w") as devnull:
+        with open(os.devnull, "w") as devnull, contextlib.redirect_stderr(io.StringIO()):
             os.dup2(devnull.fileno(), 2)
             import tensorflow as tf
 
             tf.config.list_physical_devices("GPU")
+            with contextlib.suppress(ImportError):
+                import gym  # noqa: F401  - TF-Agents' environments; its notice is about gym's age, not ours
     finally:
         os.dup2(saved, 2)
         os.close(saved)
@@ -44,7 +49,7 @@ def _load_tensorflow_quietly() -> None:
 
 _set_keras_flags()
 if "tensorflow" not in sys.modules:
-    _load_tensorflow_quietly()
+    _load_quietly()
 
 from labkit.lab import Lab, setup  # noqa: E402
 from labkit.profiles import PROFILES, Profile, get_profile  # noqa: E402

@@ -29,7 +29,7 @@ class Profile:
     mlm_batch_size: int
     mlm_learning_rate: float
     mlm_mask_rate: float  # fraction of tokens the model must restore
-    mlm_jit_compile: bool  # XLA for the MLM train step; bench/bench_pretraining.py: 1.15x faster (laptop, 2 cores)
+    mlm_jit_compile: bool  # XLA for the MLM train step: 1.15x the tokens/s at laptop size on 2 cores, slower at ci size
     # --- fine-tuning (stage 2) --------------------------------------------
     cls_epochs: int
     ner_epochs: int

@@ -66,11 +66,14 @@ def execute_notebook(path: Path, out_dir: Path, profile: str, seed: int, data_di
 
 
 def expected_seconds(notebook: str, profile: str) -> float | None:
-    """How long ``notebook`` took under ``profile`` when last benchmarked (``bench/results``), if known."""
-    results = base_dir() / "bench" / "results" / f"notebook_times_{profile}.json"
+    """Median seconds ``notebook`` took under ``profile`` in the last benchmark (``bench/results``), if known."""
+    import statistics
+
+    results = base_dir() / "bench" / "results" / f"notebooks_{profile}.json"
     if not results.is_file():
         return None
-    return json.loads(results.read_text()).get("seconds", {}).get(notebook)
+    seconds = json.loads(results.read_text()).get("seconds", {}).get(notebook)
+    return statistics.median(seconds) if seconds else None
 
 
 def kernel_name() -> str:

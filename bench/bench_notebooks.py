@@ -1,0 +1,89 @@
+"""Every notebook through ``labkit run``, once per seed: wall times, headline figures, and targets.
+
+    python bench/bench_notebooks.py [--profile laptop] [--seeds 42 43 44] [--only 01 02] [--report-only]
+
+Each seed runs the notebooks in a fresh run folder (fresh kernels, shared artifacts, nothing
+resumed), so a seed's figures come from its own pretraining, fine-tuning and agents. The key
+comparisons are reported as mean, standard deviation and range over the seeds:
+
+- pretraining: full fine-tuning minus scratch, intent test accuracy at the smallest label budget;
+- instruction following: held-out paraphrase success, and its gap to the better baseline
+  (no-language agent or random policy, same split);
+- faithfulness: the drop of the predicted intent's probability after deleting the top 3 words
+  by LIME, by integrated gradients, and at random.
+
+Targets (laptop): pretraining gain at least 5 points (mean); DQN return at least 475 within
+180 CPU-seconds of training (median); held-out paraphrases at least 90 % and at least 30 points
+above the better baseline (mean); LIME at most 2 s per explanation and both methods' drops at
+least twice the random one (mean); each notebook within its time (median seconds).
+Results: ``bench/results/notebooks_<profile>.json``.
+"""
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import labkit  # noqa: E402,F401  - sets the Keras flags
+from common import Target, finish, mean_and_spread, median, parser  # noqa: E402
+
+from labkit.runner import run_notebooks  # noqa: E402
+
+SECONDS = {"ci": dict.fromkeys(("00", "01", "02", "03", "04"), 150),
+           "laptop": {"00": 60, "01": 600, "02": 600, "03": 720, "04": 480}}
+
+args_parser = parser(__doc__)
+args_parser.add_argument("--seeds", type=int, nargs="+", default=[42, 43, 44])
+args_parser.add_argument("--only", nargs="+", metavar="NN")
+args = args_parser.parse_args()
+
+runs = {}
+for seed in args.seeds:
+    with tempfile.TemporaryDirectory() as tmp:
+        _, results = run_notebooks(args.profile, seed, args.only, output=Path(tmp) / "run")
+    runs[seed] = {r.notebook: r for r in results}
+    if any(r.status != "ok" for r in results):
+        sys.exit(f"seed {seed}: {', '.join(f'{r.notebook} {r.error}' for r in results if r.status != 'ok')}")
+
+names = list(runs[args.seeds[0]])
+metric = lambda prefix, key: [runs[s][n].metrics[key] for s in args.seeds for n in names if n.startswith(prefix)]
+figures = {
+    "seeds": args.seeds,
+    "seconds": {n: [runs[s][n].seconds for s in args.seeds] for n in names},
+    "metrics": {n: {s: runs[s][n].metrics for s in args.seeds} for n in names},
+    "over_seeds": {},
+}
+targets = [Target(f"{n[:2]}_median_seconds", median(figures["seconds"][n]), SECONDS[args.profile][n[:2]], at_most=True)
+           for n in names if args.profile in SECONDS]
+spread = figures["over_seeds"]
+
+if any(n.startswith("02") for n in names):
+    gains = [100 * (p - s) for p, s in zip(metric("02", "cls_accuracy_pretrained_low"), metric("02", "cls_accuracy_scratch_low"))]
+    spread["pretraining_gain_points_smallest_budget"] = mean_and_spread(gains)
+    for key in ("cls_accuracy_pretrained_low", "cls_accuracy_scratch_low", "cls_accuracy", "ner_entity_f1"):
+        spread[key] = mean_and_spread(metric("02", key))
+    targets.append(Target("pretraining_gain_points_mean", spread["pretraining_gain_points_smallest_budget"]["mean"], 5.0))
+
+if any(n.startswith("03") for n in names):
+    paraphrase = metric("03", "instr_success_heldout_paraphrase")
+    better = [max(a, b) for a, b in zip(metric("03", "instr_success_no_language"), metric("03", "instr_success_random"))]
+    spread["instr_success_heldout_paraphrase"] = mean_and_spread(paraphrase)
+    spread["instr_gap_to_better_baseline"] = mean_and_spread([p - b for p, b in zip(paraphrase, better)])
+    spread["cartpole_dqn_avg_return"] = mean_and_spread(metric("03", "cartpole_dqn_avg_return"))
+    targets += [
+        Target("dqn_return_median", median(metric("03", "cartpole_dqn_avg_return")), 475),
+        Target("dqn_train_cpu_seconds_median", median(metric("03", "cartpole_dqn_train_cpu_seconds")), 180, at_most=True),
+        Target("instr_heldout_paraphrase_mean", spread["instr_success_heldout_paraphrase"]["mean"], 0.90),
+        Target("instr_gap_to_better_baseline_mean", spread["instr_gap_to_better_baseline"]["mean"], 0.30),
+    ]
+
+if any(n.startswith("04") for n in names):
+    for method in ("lime", "ig", "random"):
+        spread[f"deletion_drop_k3_{method}"] = mean_and_spread(metric("04", f"deletion_drop_k3_{method}"))
+    random_drop = spread["deletion_drop_k3_random"]["mean"]
+    targets += [
+        Target("lime_seconds_median", median(metric("04", "lime_seconds_per_explanation")), 2.0, at_most=True),
+        Target("lime_drop_over_random_mean", spread["deletion_drop_k3_lime"]["mean"] / random_drop, 2.0),
+        Target("ig_drop_over_random_mean", spread["deletion_drop_k3_ig"]["mean"] / random_drop, 2.0),
+    ]
+
+finish(f"notebooks_{args.profile}", args.profile, figures, targets, args.report_only)
