@@ -144,7 +144,7 @@ def load_ner_tagger(lab):
 
     ``model`` maps token ids ``(batch, seq_len)`` to per-token tag probabilities
     ``(batch, seq_len, len(tag_names))``; a word's tag is read at its first sub-word
-    (``labkit.text.align_tags`` / ``word_tags`` do the bookkeeping).
+    (``labkit.text.align_tags``, ``word_scores`` and ``decode_tags`` do the bookkeeping).
     """
     return _load_finetuned(lab, "ner_tagger")
 

@@ -140,7 +140,7 @@ def align_tags(
     for i, words in enumerate(sentences):
         pos = 0
         for j in range(len(words)):
-            word = pieces[k + j] or [1]  # a word the tokenizer drops entirely becomes [UNK]
+            word = (pieces[k + j] or [1])[:seq_len]  # [UNK] for a word the tokenizer drops; a huge word is cut
             if pos + len(word) > seq_len:
                 break
             token_ids[i, pos: pos + len(word)] = word
@@ -156,21 +156,26 @@ def align_tags(
     return AlignedTags(token_ids, tag_ids, weights, n_kept)
 
 
-def word_tags(aligned: AlignedTags, probs: np.ndarray, tag_names: Sequence[str], lengths: Sequence[int],
-              constrained: bool = True, fill: str = "O") -> list[list[str]]:
-    """Read per-word tags from per-token tag probabilities ``(n, seq_len, len(tag_names))``.
+def word_scores(aligned: AlignedTags, probs: np.ndarray) -> list[np.ndarray]:
+    """Per-word tag probabilities from per-token ones ``(n, seq_len, n_tags)``: a word's are its first sub-word's.
 
-    A word's scores are those of its first sub-word. ``constrained``: pick the most probable tag
-    sequence that is valid IOB2 (Viterbi; no ``I-X`` unless ``B-X`` or ``I-X`` comes just before);
-    otherwise each word's own most probable tag. Words cut off by the sequence length get ``fill``,
-    so each list has its sentence's length.
+    Returns one ``(words_kept, n_tags)`` array per row of ``aligned``.
+    """
+    return [np.asarray(probs[i])[np.flatnonzero(aligned.weights[i])] for i in range(len(aligned.weights))]
+
+
+def decode_tags(scores: Sequence[np.ndarray], tag_names: Sequence[str], constrained: bool = True) -> list[list[str]]:
+    """Tags from per-word tag probabilities, one ``(words, n_tags)`` array per sentence.
+
+    ``constrained``: the most probable tag sequence that is valid IOB2 (Viterbi; no ``I-X`` unless
+    ``B-X`` or ``I-X`` comes just before); otherwise each word's own most probable tag.
     """
     allowed = _iob2_allowed(tag_names)
     out = []
-    for i, length in enumerate(lengths):
-        scores = np.log(np.asarray(probs[i], "float64")[np.flatnonzero(aligned.weights[i])] + 1e-12)
-        best = _viterbi(scores, allowed) if constrained else scores.argmax(-1)
-        out.append([tag_names[t] for t in best] + [fill] * (length - len(best)))
+    for sentence in scores:
+        log_probs = np.log(np.asarray(sentence, "float64").reshape(-1, len(tag_names)) + 1e-12)
+        best = _viterbi(log_probs, allowed) if constrained else log_probs.argmax(-1)
+        out.append([tag_names[t] for t in best])
     return out
 
 
@@ -203,17 +208,26 @@ def _viterbi(scores: np.ndarray, allowed: np.ndarray) -> list[int]:
 
 @dataclass
 class PackedSentences:
-    """Sentences joined into longer sequences: ``words`` and ``tags`` per sequence, and ``sizes``,
-    the word counts of the sentences inside each sequence (in order)."""
+    """Sentences joined per document into sequences, and the sequences cut into windows that fit the model.
+
+    ``words`` and ``tags``: one list per *window* (what :func:`align_tags` takes). ``sizes``: per
+    sequence, the word counts of its sentences. ``windows``: per window ``(sequence, first word,
+    first owned word, end of owned words)``, in the sequence's word numbering; each word is owned by
+    exactly one window, the one where it sits farthest from a cut.
+    """
 
     words: list[list[str]]
     tags: list[list[str]]
     sizes: list[list[int]]
+    windows: list[tuple[int, int, int, int]]
 
-    def unpack(self, per_sequence: Sequence[Sequence]) -> list[list]:
-        """Split per-word values of each sequence back into one list per original sentence."""
+    def unpack(self, per_window: Sequence[Sequence]) -> list[list]:
+        """Stitch per-word values of the windows back into one list per original sentence."""
+        sequences = [[] for _ in self.sizes]
+        for values, (seq, first, own_from, own_to) in zip(per_window, self.windows):
+            sequences[seq].extend(values[own_from - first: own_to - first])
         out = []
-        for values, sizes in zip(per_sequence, self.sizes):
+        for values, sizes in zip(sequences, self.sizes):
             start = 0
             for n in sizes:
                 out.append(list(values[start: start + n]))
@@ -227,24 +241,45 @@ def pack_sentences(tokenizer, sentences) -> PackedSentences:
     ``sentences`` are ``labkit.data.TaggedSentence``; those with ``doc`` None (a file without
     document marks) stay one per sequence. Packing lets the tagger read a sentence with its
     neighbours (an article names "Peter Blackburn" in full before it says "Blackburn") and spends less
-    compute on padding. A sentence longer than ``seq_len`` keeps a sequence of its own.
+    compute on padding. A sentence longer than ``seq_len`` sub-words is cut into windows that overlap
+    by about half their words, so no word is left untagged; :meth:`PackedSentences.unpack` stitches them.
     """
     seq_len = tokenizer.sequence_length
     pieces = iter(_word_pieces(tokenizer, [w for s in sentences for w in s.tokens]))
-    packed = PackedSentences([], [], [])
-    used, last_doc = 0, None
+    groups, last_doc, used = [], None, 0  # each group: (words, tags, sizes, sub-word counts)
     for s in sentences:
-        n = sum(max(1, len(next(pieces))) for _ in s.tokens)
-        if s.doc is None or s.doc != last_doc or used + n > seq_len:
-            packed.words.append([])
-            packed.tags.append([])
-            packed.sizes.append([])
+        lengths = [min(seq_len, max(1, len(next(pieces)))) for _ in s.tokens]
+        if not groups or s.doc is None or s.doc != last_doc or used + sum(lengths) > seq_len:
+            groups.append(([], [], [], []))
             used, last_doc = 0, s.doc
-        packed.words[-1] += s.tokens
-        packed.tags[-1] += s.tags
-        packed.sizes[-1].append(len(s.tokens))
-        used += n
+        words, tags, sizes, counts = groups[-1]
+        words += s.tokens
+        tags += s.tags
+        sizes.append(len(s.tokens))
+        counts += lengths
+        used += sum(lengths)
+    packed = PackedSentences([], [], [g[2] for g in groups], [])
+    for seq, (words, tags, _, counts) in enumerate(groups):
+        spans = _windows(counts, seq_len)
+        cuts = [0] + [(nxt[0] + cur[1]) // 2 for cur, nxt in zip(spans, spans[1:])] + [len(words)]
+        for (first, stop), own_from, own_to in zip(spans, cuts, cuts[1:]):
+            packed.words.append(words[first:stop])
+            packed.tags.append(tags[first:stop])
+            packed.windows.append((seq, first, own_from, own_to))
     return packed
+
+
+def _windows(counts: list[int], seq_len: int) -> list[tuple[int, int]]:
+    """``(first, stop)`` word ranges of at most ``seq_len`` sub-words that cover all words, overlapping."""
+    spans, first = [], 0
+    while True:
+        stop, used = first, 0
+        while stop < len(counts) and used + counts[stop] <= seq_len:
+            used, stop = used + counts[stop], stop + 1
+        spans.append((first, stop))
+        if stop >= len(counts):
+            return spans
+        first = max(first + 1, (first + stop) // 2)  # the next window starts half-way: about half overlaps
 
 
 def _word_pieces(tokenizer, words: list[str]) -> list[list[int]]:

@@ -28,6 +28,7 @@ HEADLINES = {
 OTHER_METRICS = {
     "00_setup_and_tour": ["keras_hub_layer_ok", "tf_agents_agent_ok", "intents_train_examples", "ner_train_sentences"],
     "01_self_supervised_pretraining": ["mlm_val_loss", "pretrain_tokens_per_second", "encoder_params"],
+    "02_fine_tuning": ["ner_test_words_lost"],
     "03_reinforcement_learning": ["instr_success_train", "instr_success_heldout_combination"],
     "04_explainability": ["lime_seconds_per_explanation", "lime_ig_rank_corr"],
 }

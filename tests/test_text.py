@@ -71,14 +71,14 @@ def test_align_tags_labels_first_sub_words_and_reads_them_back(vocab):
     pieces = text.make_tokenizer(vocab, None)(["visited"])[0]
     assert starts[3] - starts[2] == len(pieces)  # "visited" is split into its sub-words in between
     names = ["O", "B-PER", "I-PER", "B-LOC"]
-    assert text.word_tags(aligned, one_hot(aligned.tag_ids, 4), names, [4]) == tags
+    assert text.decode_tags(text.word_scores(aligned, one_hot(aligned.tag_ids, 4)), names) == tags
 
 
 def test_align_tags_cuts_at_seq_len_and_names_unknown_tags(vocab):
     tokenizer = text.make_tokenizer(vocab, 4)
     aligned = text.align_tags(tokenizer, [["card"] * 6], None, {"O": 0})
     assert aligned.n_kept.tolist() == [4]
-    assert text.word_tags(aligned, one_hot(aligned.tag_ids, 1), ["O"], [6]) == [["O"] * 6]
+    assert [len(w) for w in text.word_scores(aligned, one_hot(aligned.tag_ids, 1))] == [4]
     with pytest.raises(ValueError, match="'B-FOO'"):
         text.align_tags(tokenizer, [["card"]], [["B-FOO"]], {"O": 0})
 
@@ -90,19 +90,17 @@ def test_split_unknown_labels_reports_what_it_drops():
 
 def test_constrained_decoding_repairs_an_invalid_iob2_sequence():
     names = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG"]
-    aligned = text.AlignedTags(np.zeros((1, 4), "int32"), np.zeros((1, 4), "int32"), np.ones((1, 4), "float32"),
-                               np.array([4]))
     probs = np.array([[[0.1, 0.5, 0.1, 0.2, 0.1],    # B-PER
                        [0.1, 0.1, 0.2, 0.1, 0.5],    # I-ORG is likeliest, but cannot follow B-PER
                        [0.6, 0.1, 0.1, 0.1, 0.1],    # O
                        [0.3, 0.1, 0.4, 0.1, 0.1]]])  # I-PER cannot follow O
-    assert text.word_tags(aligned, probs, names, [4], constrained=False) == [["B-PER", "I-ORG", "O", "I-PER"]]
-    best = text.word_tags(aligned, probs, names, [4])[0]
+    assert text.decode_tags(probs, names, constrained=False) == [["B-PER", "I-ORG", "O", "I-PER"]]
+    best = text.decode_tags(probs, names)[0]
     assert best == ["B-PER", "I-PER", "O", "O"]
     # every I-X now follows B-X or I-X, and no sentence starts with I-
     starts_ok = probs.copy()
     starts_ok[0, 0] = [0.1, 0.1, 0.6, 0.1, 0.1]
-    assert text.word_tags(aligned, starts_ok, names, [4])[0][0] != "I-PER"
+    assert text.decode_tags(starts_ok, names)[0][0] != "I-PER"
 
 
 def test_pack_sentences_joins_a_documents_sentences_and_unpacks_them(vocab):
@@ -120,3 +118,23 @@ def test_pack_sentences_joins_a_documents_sentences_and_unpacks_them(vocab):
     assert packed.unpack(packed.words) == [s.tokens for s in sentences]
     small = text.pack_sentences(text.make_tokenizer(vocab, 3), sentences[:2])
     assert small.sizes == [[2], [2]]  # "Peter lost" fills most of 3 sub-words: no room for the next one
+
+
+def test_a_sentence_longer_than_seq_len_is_windowed_and_stitched_without_losing_a_word(vocab):
+    from labkit.data import TaggedSentence
+
+    tokenizer = text.make_tokenizer(vocab, 6)
+    words = [f"w{i}" for i in range(17)]  # each an unknown word: one [UNK] sub-word
+    long = TaggedSentence(words, ["O"] * 17, doc=None)
+    packed = text.pack_sentences(tokenizer, [TaggedSentence(["the", "card"], ["O", "O"], doc=None), long])
+    assert all(len(w) <= 6 for w in packed.words) and len(packed.words) > 3
+    seq = [w for w in packed.windows if w[0] == 1]
+    assert seq[0][2] == 0 and seq[-1][3] == 17  # the owned ranges cover the sentence ...
+    assert all(a[3] == b[2] for a, b in zip(seq, seq[1:]))  # ... without gaps or double counts
+    assert all(first < b_first < a_first + 6 for (_, a_first, _, _), (_, b_first, _, _) in zip(seq, seq[1:])
+               for first in [a_first])  # consecutive windows overlap
+    aligned = text.align_tags(tokenizer, packed.words, None, {"O": 0})
+    assert all(k == len(w) for k, w in zip(aligned.n_kept, packed.words))  # nothing cut inside a window
+    assert packed.unpack(packed.words) == [["the", "card"], words]
+    positions = [[float(first + j) for j in range(len(w))] for w, (_, first, _, _) in zip(packed.words, packed.windows)]
+    assert packed.unpack(positions)[1] == [float(i) for i in range(17)]  # each word's value from one window
