@@ -1,0 +1,94 @@
+"""Notebooks 01 and 02 on real public data, through ``DATA_DIR``, as a learner would run them.
+
+    python bench/bench_realdata.py --realdata DIR [--profile laptop] [--seeds 42] [--report-only]
+    (or set LABKIT_REALDATA=DIR)
+
+``DIR`` holds the sets in their own formats (``wikitext2/valid.txt``, ``banking77/train.csv``,
+``conll2003/{train,valid}.txt``). A temporary ``DATA_DIR`` is laid out from them:
+
+- ``corpus/``: WikiText-2 (the validation split, the part available here);
+- ``intents/``: Banking77's train file, split with a fixed seed into 80 % train and a 20 % held-out
+  part used as test (the official test split is not used here); valid is carved from train by the notebook;
+- ``ner/``: CoNLL-2003 train as train (valid carved from it by whole documents: the tuning split),
+  and CoNLL-2003 valid as the test file. Its score is reported as **dev**, never as test.
+
+Targets (issue figures for the laptop profile): full fine-tuning at least 5 points above scratch at
+the smallest budget (mean over seeds) and not below scratch with all labels; intent accuracy at least
+0.90 with all labels; CoNLL-2003 dev entity F1 at least 0.82 with no word lost; 01 + 02 within 25 minutes.
+Without real data the script says so and exits 0 (nothing measured). Results: ``results/realdata_<profile>.json``.
+"""
+import csv
+import os
+import random
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import labkit  # noqa: E402,F401  - sets the Keras flags
+from common import Target, finish, mean_and_spread, median, parser  # noqa: E402
+
+from labkit.runner import run_notebooks  # noqa: E402
+
+NEEDED = ("wikitext2/valid.txt", "banking77/train.csv", "conll2003/train.txt", "conll2003/valid.txt")
+
+
+def lay_out(real: Path, data_dir: Path, seed: int = 0) -> None:
+    """Write a DATA_DIR laid out like datasets/ from the real sets (a seeded 80/20 split of Banking77)."""
+    for folder in ("corpus", "intents", "ner"):
+        (data_dir / folder).mkdir(parents=True)
+    (data_dir / "corpus" / "wikitext2.txt").symlink_to(real / "wikitext2" / "valid.txt")
+    (data_dir / "ner" / "train.txt").symlink_to(real / "conll2003" / "train.txt")
+    (data_dir / "ner" / "test.txt").symlink_to(real / "conll2003" / "valid.txt")
+    with open(real / "banking77" / "train.csv", newline="", encoding="utf-8") as f:
+        header, *rows = list(csv.reader(f))
+    random.Random(seed).shuffle(rows)
+    cut = int(0.8 * len(rows))
+    for name, part in (("train", rows[:cut]), ("test", rows[cut:])):
+        with open(data_dir / "intents" / f"{name}.csv", "w", newline="", encoding="utf-8") as f:
+            csv.writer(f).writerows([header, *part])
+
+
+args_parser = parser(__doc__)
+args_parser.add_argument("--realdata", type=Path, default=os.environ.get("LABKIT_REALDATA"),
+                         help="folder with the real data sets (default: $LABKIT_REALDATA)")
+args_parser.add_argument("--seeds", type=int, nargs="+", default=[42])
+args = args_parser.parse_args()
+missing = [n for n in NEEDED if not args.realdata or not (Path(args.realdata) / n).is_file()]
+if missing:
+    print(f"bench_realdata: no real data ({', '.join(missing)} not found under --realdata / "
+          f"$LABKIT_REALDATA = {args.realdata}); nothing measured.")
+    sys.exit(0)
+
+runs = {}
+for seed in args.seeds:
+    with tempfile.TemporaryDirectory() as tmp:
+        lay_out(Path(args.realdata).resolve(), Path(tmp) / "data")
+        _, results = run_notebooks(args.profile, seed, ["01", "02"], Path(tmp) / "data", Path(tmp) / "run")
+    if any(r.status != "ok" for r in results):
+        sys.exit(f"seed {seed}: {', '.join(f'{r.notebook} {r.error}' for r in results if r.status != 'ok')}")
+    runs[seed] = {r.notebook[:2]: r for r in results}
+
+m = lambda key: [runs[s]["02"].metrics[key] for s in args.seeds]
+gain = mean_and_spread([100 * (p - s) for p, s in zip(m("cls_accuracy_pretrained_low"), m("cls_accuracy_scratch_low"))])
+gain_all = mean_and_spread([100 * (p - s) for p, s in zip(m("cls_accuracy"), m("cls_accuracy_scratch"))])
+minutes = [(runs[s]["01"].seconds + runs[s]["02"].seconds) / 60 for s in args.seeds]
+figures = {
+    "seeds": args.seeds,
+    "data": {"corpus": "WikiText-2 valid", "intents": "Banking77 train, seeded 80/20 (held-out 20 % as test)",
+             "ner": "CoNLL-2003 train (valid carved by documents) / CoNLL-2003 valid reported as dev"},
+    "minutes_01_plus_02": minutes,
+    "metrics": {s: {nb: r.metrics for nb, r in runs[s].items()} for s in args.seeds},
+    "pretraining_gain_points_smallest_budget": gain,
+    "pretraining_gain_points_all_labels": gain_all,
+    "intent_accuracy_all_labels": mean_and_spread(m("cls_accuracy")),
+    "ner_entity_f1_conll_dev": mean_and_spread(m("ner_entity_f1")),
+}
+finish(f"realdata_{args.profile}", args.profile, figures, [
+    Target("pretraining_gain_points_smallest_budget_mean", gain["mean"], 5.0),
+    Target("pretraining_gain_points_all_labels_mean", gain_all["mean"], 0.0),
+    Target("intent_accuracy_all_labels_mean", figures["intent_accuracy_all_labels"]["mean"], 0.90),
+    Target("ner_entity_f1_conll_dev_mean", figures["ner_entity_f1_conll_dev"]["mean"], 0.82),
+    Target("ner_words_lost_max", max(m("ner_test_words_lost")), 0, at_most=True),
+    Target("minutes_01_plus_02_median", median(minutes), 25.0, at_most=True),
+], args.report_only)
