@@ -2,6 +2,7 @@
 
 Writes into the folder beside this script unless ``--out`` is given. The same seed always
 writes byte-identical files; each set's README.md card is written by the generator too.
+The generator is the package ``datasets/generator/`` beside this script (plain Python, no labkit).
 """
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))  # run from a checkout without installing labkit
+sys.path.insert(0, str(HERE))  # import the generator package beside this script, whatever `datasets` else exists
 
-from labkit.datagen import GENERATORS, count_rows, generate_all  # noqa: E402
+from generator import GENERATORS, count_rows, generate_all  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

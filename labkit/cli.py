@@ -1,11 +1,10 @@
-"""The ``labkit`` command: ``run``, ``bench``, ``env``, ``data``."""
+"""The ``labkit`` command: ``run``, ``bench``, ``env``."""
 from __future__ import annotations
 
 import argparse
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 from labkit.paths import base_dir
 
@@ -26,36 +25,36 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _bench(args: argparse.Namespace) -> int:
+    """Run the benchmark scripts; list every missed target at the end (exit 1 if any)."""
+    import json
+
     scripts = sorted((base_dir() / "bench").glob("bench_*.py"))
     if args.names:
         scripts = [s for s in scripts if any(n in s.stem for n in args.names)]
     if not scripts:
         print("labkit bench: no benchmark matches", file=sys.stderr)
         return 2
-    failed = []
+    passed_on = ["--profile", args.profile] + (["--report-only"] if args.report_only else [])
+    problems = []
     for script in scripts:
         print(f"== {script.stem}", flush=True)
-        start = time.perf_counter()
-        code = subprocess.call([sys.executable, str(script)], cwd=base_dir())
+        start, began = time.perf_counter(), time.time()
+        code = subprocess.call([sys.executable, str(script), *passed_on], cwd=base_dir())
         print(f"== {script.stem}: {'ok' if code == 0 else f'exit {code}'} in {time.perf_counter() - start:.0f} s")
         if code:
-            failed.append(script.stem)
+            written = [p for p in (base_dir() / "bench" / "results").glob("*.json") if p.stat().st_mtime >= began]
+            missed = [m for p in written for m in json.loads(p.read_text()).get("missed", [])]
+            problems.append(f"{script.stem}: " + (f"missed {', '.join(missed)}" if missed else f"exit {code}"))
     print(f"results in {base_dir() / 'bench' / 'results'}")
-    return 1 if failed else 0
+    if problems:
+        print("targets missed or benchmarks failed:\n  " + "\n  ".join(problems), file=sys.stderr)
+    return 1 if problems else 0
 
 
 def _env(args: argparse.Namespace) -> int:
     from labkit.envinfo import print_environment
 
     print_environment()
-    return 0
-
-
-def _data(args: argparse.Namespace) -> int:
-    from labkit.datagen import generate_all
-
-    for path in generate_all(Path(args.out), seed=args.seed):
-        print(path)
     return 0
 
 
@@ -74,15 +73,12 @@ def main(argv: list[str] | None = None) -> int:
 
     bench = sub.add_parser("bench", help="run the benchmarks in bench/ (figures go to bench/results/)")
     bench.add_argument("names", nargs="*", help="only benchmarks whose name contains one of these")
+    bench.add_argument("--profile", default="laptop", help="passed on to every script (default: laptop)")
+    bench.add_argument("--report-only", action="store_true", help="passed on: print the figures, never fail")
     bench.set_defaults(func=_bench)
 
     env = sub.add_parser("env", help="print versions, CPU/GPU and the Keras set-up")
     env.set_defaults(func=_env)
-
-    data = sub.add_parser("data", help="generate the bundled data sets into a folder")
-    data.add_argument("--out", default=str(base_dir() / "datasets"))
-    data.add_argument("--seed", type=int, default=0)
-    data.set_defaults(func=_data)
 
     args = parser.parse_args(argv)
     return args.func(args)

@@ -207,27 +207,29 @@ def _require_file(path: Path) -> None:
 
 
 def bundled_dir() -> Path:
-    """The kit's generated data sets: ``datasets/`` in a checkout, else generated once into a cache."""
+    """The kit's generated data sets: the ``datasets/`` folder of the kit's checkout.
+
+    They are generated (and committed) by ``python datasets/generate.py``; labkit only reads them.
+    """
     root = repo_root()
     if root is not None and (root / "datasets" / "intents" / "train.csv").is_file():
         return root / "datasets"
-    cache = Path.home() / ".cache" / "labkit" / "datasets"
-    if not (cache / "intents" / "train.csv").is_file():
-        from labkit.datagen import generate_all
-
-        print(f"labkit: generating the bundled data sets into {cache} (once)")
-        generate_all(cache)
-    return cache
+    raise FileNotFoundError(
+        "labkit's bundled data sets live in the kit's datasets/ folder, which this installation does not have "
+        "(labkit runs outside a checkout of the kit). Clone the kit's repository and run from there, "
+        "or pass DATA_DIR: a folder laid out like datasets/ (corpus/, intents/, ner/)."
+    )
 
 
 def _root(data_dir: str | Path | None, name: str) -> Path:
     if name not in DATASETS:
         known = "; ".join(f"{k}: {v}" for k, v in DATASETS.items())
         raise ValueError(f"unknown data set {name!r}; known data sets are {known}")
-    root = Path(data_dir) if data_dir else bundled_dir()
-    if data_dir and not (root / name).is_dir():
-        raise FileNotFoundError(f"DATA_DIR={str(root)!r} has no {name}/ folder ({DATASETS[name]})")
-    return root / name
+    if data_dir and (Path(data_dir) / name).is_dir():
+        return Path(data_dir) / name
+    if data_dir:  # a partial DATA_DIR: real data for some sets, the bundled ones for the rest
+        print(f"labkit: DATA_DIR has no {name}/ folder: using the bundled {name} set")
+    return bundled_dir() / name
 
 
 def load_corpus(data_dir: str | Path | None = None, max_lines: int | None = None) -> list[str]:
@@ -283,5 +285,6 @@ def load(name: str, data_dir: str | Path | None = None, seed: int = 0):
     """Load a data set by name: ``corpus``, ``intents`` or ``ner``."""
     loaders = {"corpus": lambda: load_corpus(data_dir), "intents": lambda: load_intents(data_dir, seed),
                "ner": lambda: load_ner(data_dir, seed)}
-    _root(data_dir, name)  # raises a clear error for an unknown name or a missing folder
+    if name not in loaders:
+        _root(data_dir, name)  # raises the clear error for an unknown name
     return loaders[name]()

@@ -40,6 +40,9 @@ def select(notebooks: list[Path], only: list[str] | None) -> list[Path]:
     return chosen
 
 
+CELL_TIMEOUT = {"ci": 600, "laptop": 3600, "gpu": 3600}  # seconds one cell may run: far above the longest cell seen
+
+
 def find_notebook(number: str) -> Path:
     """The notebook whose name starts with ``number`` (``"01"`` -> ``01_self_supervised_pretraining.ipynb``)."""
     (path,) = select(list_notebooks(), [number])
@@ -50,7 +53,8 @@ def execute_notebook(path: Path, out_dir: Path, profile: str, seed: int, data_di
                      progress_bar: bool = False) -> Path:
     """Run one notebook with papermill in a fresh kernel; the executed copy goes to ``out_dir``.
 
-    Raises papermill's error (naming the failing cell) when a cell fails.
+    Raises papermill's error (naming the failing cell) when a cell fails, or a timeout error when a
+    cell runs longer than ``CELL_TIMEOUT`` for the profile (a hung kernel must not hang a run).
     """
     import papermill as pm
 
@@ -61,6 +65,7 @@ def execute_notebook(path: Path, out_dir: Path, profile: str, seed: int, data_di
         parameters={"PROFILE": profile, "SEED": seed, "OUTPUT_DIR": str(out_dir),
                     "DATA_DIR": str(data_dir) if data_dir else None},
         kernel_name=kernel_name(), cwd=str(path.parent), progress_bar=progress_bar,
+        execution_timeout=CELL_TIMEOUT.get(profile, CELL_TIMEOUT["gpu"]),
     )
     return out_dir / path.name
 

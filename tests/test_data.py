@@ -114,9 +114,25 @@ def test_data_dir_missing_split_names_the_file(tmp_path):
         data.load_ner(tmp_path)
 
 
-def test_data_dir_without_the_set_folder(tmp_path):
-    with pytest.raises(FileNotFoundError, match=r"has no ner/ folder"):
-        data.load_ner(tmp_path)
+def test_partial_data_dir_uses_the_bundled_set_for_a_missing_folder(tmp_path):
+    write(tmp_path / "intents" / "train.csv", "text,label\nmy own message,a\nanother one,b\n")
+    write(tmp_path / "intents" / "test.csv", "text,label\na test message,a\n")
+    assert data.load_intents(tmp_path)["test"].texts == ["a test message"]  # the folder DATA_DIR has
+    ner = data.load_ner(tmp_path)  # no ner/ in DATA_DIR: the bundled set
+    assert [len(ner[s]) for s in data.SPLITS] == [len(v) for v in data.load_ner().values()]
+
+
+def test_partial_data_dir_says_which_bundled_set_it_uses(tmp_path, capsys):
+    data.load_corpus(tmp_path, max_lines=3)
+    assert capsys.readouterr().out == "labkit: DATA_DIR has no corpus/ folder: using the bundled corpus set\n"
+    data.load_corpus(max_lines=3)  # no DATA_DIR: no message
+    assert capsys.readouterr().out == ""
+
+
+def test_bundled_sets_outside_a_checkout_say_to_clone_the_kit(monkeypatch):
+    monkeypatch.setattr(data, "repo_root", lambda: None)
+    with pytest.raises(FileNotFoundError, match=r"datasets/ folder.*Clone the kit's repository"):
+        data.load_intents()
 
 
 def test_unknown_data_set_lists_the_known_ones():

@@ -1,4 +1,9 @@
-"""Unit tests for the data-set generator (``labkit.datagen`` and ``datasets/generate.py``)."""
+"""Unit tests for the data-set generator (``datasets/generator/`` and ``datasets/generate.py``).
+
+The leak checks read the generated files and count with the generator's own helpers
+(``lexicon.sharing_ngrams`` and ``lexicon.phrases_in``, the counts the cards quote); the
+entity and value checks are repeated with a plain regular expression (whole words, case ignored).
+"""
 from __future__ import annotations
 
 import csv
@@ -11,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from labkit.datagen import GENERATORS, generate_all, intents, lexicon
-from labkit.datagen.lexicon import SPLITS, tokenize
+from datasets.generator import GENERATORS, corpus, generate_all, intents, lexicon
+from datasets.generator.lexicon import FRACTIONS, HELD_OUT, NGRAM, PARTS, SPLITS, tokenize
 
 REPO = Path(__file__).resolve().parents[1]
 CLI = REPO / "datasets" / "generate.py"
@@ -172,29 +177,107 @@ def test_ner_test_sentences_and_entities_are_new(out: Path) -> None:
         assert not train_entities & {e for s in sentences for e in _entities(s)}, split
 
 
-def _found_in(phrases: list[str], text: str) -> list[str]:
-    """The phrases that occur in ``text`` as whole words (case ignored)."""
-    haystack = _words(text)
-    words = haystack.split()
-    pairs = set(zip(words, words[1:]))
-    found = []
-    for phrase in phrases:
-        needle = _words(phrase).split()
-        if all(pair in pairs for pair in zip(needle, needle[1:])) and f" {' '.join(needle)} " in haystack:
-            found.append(phrase)
-    return found
+def _corpus_lines(out: Path) -> list[str]:
+    return (out / "corpus" / "corpus.txt").read_text(encoding="utf-8").splitlines()
 
 
-def test_corpus_holds_no_held_out_sentence(out: Path) -> None:
-    corpus_text = (out / "corpus" / "corpus.txt").read_text(encoding="utf-8")
+def _held_out_messages(out: Path) -> list[str]:
     data = _intents(out)
-    held_out = [text.rstrip(".!? ") for split in ("valid", "test") for text, _ in data[split]]
-    assert not _found_in(held_out, corpus_text)
-    test_ner, _ = _conll(out / "ner" / "test.txt")
-    assert not _found_in([" ".join(t for t, _ in sentence) for sentence in test_ner], corpus_text)
+    return [text for split in HELD_OUT for text, _ in data[split]]
 
 
-def test_every_intent_has_test_only_synonyms_the_corpus_teaches(out: Path) -> None:
+def _held_out_entities(out: Path) -> list[str]:
+    """The distinct entity strings (full spans) of the valid and test NER files."""
+    found = set()
+    for split in HELD_OUT:
+        sentences, _ = _conll(out / "ner" / f"{split}.txt")
+        found |= {e for s in sentences for e in _entities(s)}
+    return sorted(found)
+
+
+def _held_out_values() -> list[str]:
+    return sorted({v for values in intents.held_out_values(0).values() for v in values})
+
+
+def _whole_word_hits(phrases: list[str], text: str) -> list[str]:
+    """The phrases found in ``text`` by a plain word-boundary regular expression, case ignored.
+
+    As in ``lexicon.words``, a number keeps its separators: ``500`` is not found in ``1,500``.
+    """
+    lower = text.lower()
+    return [p for p in phrases if p.lower() in lower
+            and re.search(rf"(?<!\w)(?<!\d[.,]){re.escape(p.lower())}(?!\w)(?![.,]\d)", lower)]
+
+
+def test_leak_counters_count_planted_leaks() -> None:
+    """The counting helpers the tests and the cards rely on find what they should, and only that."""
+    lines = ["Customer: hi, I left behind my bank card at the gym. Agent: Sorry to hear that.",
+             "Shares in Zenith Capital rose; the parkside cafe was busy."]
+    messages = ["I think I left behind my bank card at the gym!",  # 6+ words shared (punctuation ignored)
+                "I think I left my bank card at home",  # only 5-word runs shared
+                "At the gym."]  # shorter than six words: counts as a leak when all its words are there
+    assert lexicon.sharing_ngrams(messages, lines, NGRAM) == [messages[0], messages[2]]
+    assert lexicon.phrases_in(["zenith capital", "Capital", "Park", "Rose", "left behind"], lines) == [
+        "Capital", "Rose", "left behind", "zenith capital"]
+    assert corpus.count_leaks(lines, messages, ["left behind", "gym"], ["Zenith Capital", "Park"]) == {
+        "messages": 2, "values": 2, "entities": 1}
+    assert lexicon.words("It's $1,200 at O'Brien's") == ["it", "s", "1,200", "at", "o", "brien", "s"]
+
+
+def test_no_held_out_message_shares_six_words_with_the_corpus(out: Path) -> None:
+    leaked = lexicon.sharing_ngrams(_held_out_messages(out), _corpus_lines(out), NGRAM)
+    assert not leaked, f"{len(leaked)} valid/test messages share {NGRAM} words with the corpus, e.g. {leaked[:3]}"
+
+
+def test_no_held_out_entity_string_in_the_corpus(out: Path) -> None:
+    entities = _held_out_entities(out)
+    assert len(entities) > 500
+    assert not lexicon.phrases_in(entities, _corpus_lines(out))
+    text = (out / "corpus" / "corpus.txt").read_text(encoding="utf-8")
+    assert not _whole_word_hits(entities, text)
+
+
+def test_no_held_out_synonym_or_slot_value_in_the_corpus(out: Path) -> None:
+    values = _held_out_values()
+    assert len(values) > 150
+    assert not lexicon.phrases_in(values, _corpus_lines(out))
+    assert not _whole_word_hits(values, (out / "corpus" / "corpus.txt").read_text(encoding="utf-8"))
+
+
+def test_corpus_holds_no_held_out_ner_sentence_and_no_topic_title(out: Path) -> None:
+    lines = _corpus_lines(out)
+    sentences = []
+    for split in HELD_OUT:
+        tagged, _ = _conll(out / "ner" / f"{split}.txt")
+        sentences += [" ".join(token for token, _ in s) for s in tagged]
+    assert not lexicon.sharing_ngrams(sentences, lines, n=1000)  # a whole sentence
+    titles = {line.split(":", 1)[0] for line in lines if ":" in line[:40]}  # "Help centre article", ...
+    topics = [intent.topic for intent in intents.INTENTS]
+    assert not lexicon.phrases_in(topics, titles), "a corpus line opens with a title naming an intent's topic"
+    assert not [line for line in lines if re.match(r"(Help centre|Forum): [^.]+\. ", line)]
+
+
+def test_cards_quote_the_measured_leak_counts(out: Path) -> None:
+    lines = _corpus_lines(out)
+    counts = corpus.count_leaks(lines, _held_out_messages(out), _held_out_values(), _held_out_entities(out))
+    assert counts == {"messages": 0, "values": 0, "entities": 0}
+    corpus_card = (out / "corpus" / "README.md").read_text(encoding="utf-8")
+    intents_card = (out / "intents" / "README.md").read_text(encoding="utf-8")
+    ner_card = (out / "ner" / "README.md").read_text(encoding="utf-8")
+    n = {"messages": len(_held_out_messages(out)), "values": len(_held_out_values()),
+         "entities": len(_held_out_entities(out))}
+    for name in counts:
+        assert f"| {n[name]} | {counts[name]} |" in corpus_card, name
+    assert f"**{counts['messages']}** of {n['messages']}" in intents_card
+    assert f"**{counts['values']}** of {n['values']}" in intents_card
+    assert f"{n['entities']} distinct valid and test entity strings" in ner_card
+    assert f"**{counts['entities']}** occur in the corpus" in ner_card
+    fractions = "/".join(f"{FRACTIONS[p] * 100:.0f}" for p in PARTS)
+    assert all(fractions in card for card in (corpus_card, intents_card, ner_card))
+    assert "contains no valid or test message" not in intents_card
+
+
+def test_every_intent_has_held_out_synonyms_the_corpus_never_shows(out: Path) -> None:
     data = _intents(out)
     corpus_joined = _words((out / "corpus" / "corpus.txt").read_text(encoding="utf-8"))
     parts = intents.synonym_parts(0)
@@ -202,21 +285,44 @@ def test_every_intent_has_test_only_synonyms_the_corpus_teaches(out: Path) -> No
         train = _words("\n".join(text for text, label in data["train"] if label == intent.name))
         test = _words("\n".join(text for text, label in data["test"] if label == intent.name))
         held = [w for slot in intent.key_slots for w in parts[intent.name][slot]["test"]]
+        own = [w for slot in intent.key_slots for w in parts[intent.name][slot]["corpus"]]
         assert held, intent.name
         for word in held:
             assert _words(word) not in train, (intent.name, word)
-            assert _words(word) in corpus_joined, (intent.name, word)
+            assert _words(word) not in corpus_joined, (intent.name, word)
         assert any(_words(word) in test for word in held), intent.name
+        assert all(_words(word) in corpus_joined for word in own), (intent.name, own)  # the corpus's own synonyms
 
 
 def test_pools_are_partitioned_and_entity_values_unique() -> None:
     for seed in (0, 7):
-        for pool in lexicon.pools(seed).values():
-            parts = [set(pool.parts[s]) for s in SPLITS]
-            assert all(parts) and not (parts[0] & parts[1] or parts[0] & parts[2] or parts[1] & parts[2])
-            assert set().union(*parts) == set(pool.items)
+        for name, pool in lexicon.pools(seed).items():
+            parts = [set(pool.parts[p]) for p in PARTS]
+            assert all(parts), name  # every shared pool has all four parts
+            assert sum(map(len, parts)) == len(set().union(*parts)) == len(pool.items)
+            assert set(lexicon.ordinary(pool.items)) <= parts[0]  # ordinary words stay in train
+            assert set(pool.values(lexicon.PRETRAIN)) == parts[0] | parts[1]
+            if len(pool.items) >= 40:
+                for p in PARTS:
+                    assert abs(len(pool.parts[p]) / len(pool.items) - FRACTIONS[p]) < 0.06, (name, p)
+        for intent, slots in intents.synonym_parts(seed).items():
+            for slot, parts in slots.items():
+                assert all(parts[s] for s in SPLITS), (intent, slot)  # the corpus part may be empty
+                assert sum(map(len, parts.values())) == len(set().union(*map(set, parts.values())))
     entity_values = [v for names in lexicon.ENTITY_POOLS.values() for name in names for v in lexicon.POOLS[name]]
     assert len(entity_values) == len(set(entity_values)), "an entity string sits in two pools"
+
+
+def test_partition_keeps_pinned_values_in_train_and_test_stable() -> None:
+    items = tuple(f"w{i}" for i in range(20))
+    plain = lexicon.partition(items, "k", 3)
+    pinned = lexicon.partition(items, "k", 3, pin_first=True, pinned=("w5", "w6"))
+    assert {"w0", "w5", "w6"} <= set(pinned["train"])
+    assert [len(plain[p]) for p in PARTS] == [10, 3, 2, 5]
+    three = lexicon.partition(items, "k", 3, fractions=lexicon.LABELLED_FRACTIONS)
+    assert set(three) == set(SPLITS) and three["test"] == plain["test"]
+    with pytest.raises(ValueError, match="too few free items"):
+        lexicon.partition(("a", "b", "c"), "tiny", 0, pin_first=True, pinned=("b",))
 
 
 # --- CLI -------------------------------------------------------------------------------------

@@ -1,22 +1,29 @@
-"""Shared word pools for the generated data sets, each split into disjoint train/valid/test parts.
+"""Shared word pools for the generated data sets, each split into disjoint parts.
 
 A pool is a tuple of strings in a fixed order. :func:`partition` shuffles it with a
 ``random.Random`` seeded by the data-set seed and the pool's name, and cuts it into
-60 % train, 15 % valid and 25 % test, so a value a model meets at test time was never
-in its training data. The same module holds the few text helpers every generator uses.
+50 % train, 15 % corpus, 10 % valid and 25 % test. The labelled sets draw each split from
+its own part; the pretraining corpus draws only from train and its own ``corpus`` part
+(the pseudo-split ``pretrain``), never from valid or test. So a value a model meets at
+test time was in neither its training data nor its pretraining corpus. Message templates,
+which the corpus never uses, are cut 60/15/25 into train/valid/test only.
+The same module holds the few text helpers every generator uses, and the leak checks.
 """
 from __future__ import annotations
 
 import random
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-SPLITS = ("train", "valid", "test")
-FRACTIONS = {"train": 0.60, "valid": 0.15, "test": 0.25}
-ALL = "all"  # pseudo-split: every value of a pool (the corpus uses these)
+SPLITS = ("train", "valid", "test")  # the labelled splits
+PARTS = ("train", "corpus", "valid", "test")  # the parts of a value pool
+FRACTIONS = {"train": 0.50, "corpus": 0.15, "valid": 0.10, "test": 0.25}
+LABELLED_FRACTIONS = {"train": 0.60, "valid": 0.15, "test": 0.25}
+PRETRAIN = "pretrain"  # pseudo-split: train + corpus parts, what the pretraining corpus draws from
+HELD_OUT = ("valid", "test")
 
 # --- entity pools (NER entities; also names and places in the other sets) -------------
 
@@ -174,6 +181,7 @@ POOLS: dict[str, tuple[str, ...]] = {
     "event": EVENTS, "product_line": PRODUCT_LINES, "card": CARDS, "product": PRODUCTS, "amount": AMOUNTS,
     "currency": CURRENCIES, "time": TIMES, "place": PLACES, "merchant": MERCHANTS,
 }
+PAIRED = ("city", "currency")  # templates ask for two different values: {city} ... {city2}
 ENTITY_POOLS = {
     "PER": ("first_name", "last_name"),
     "ORG": ("org_name",),
@@ -182,46 +190,85 @@ ENTITY_POOLS = {
 }
 
 
-def partition(items: Sequence[str], key: str, seed: int, pin_first: bool = False) -> dict[str, tuple[str, ...]]:
-    """Split ``items`` into disjoint ``train``/``valid``/``test`` parts (60/15/25 %).
+def partition(items: Sequence[str], key: str, seed: int, pin_first: bool = False,
+              fractions: dict[str, float] = FRACTIONS, pinned: Iterable[str] = (),
+              at_least: int = 1) -> dict[str, tuple[str, ...]]:
+    """Split ``items`` into disjoint parts, sized by ``fractions`` (train takes the rest).
 
-    The shuffle is seeded by ``seed`` and ``key`` only, so it never depends on the order
-    other pools were drawn in. With ``pin_first`` the first item (a synonym list's plain
-    word) always lands in train. Each part keeps the items' original order.
+    By default the parts are ``train``/``corpus``/``valid``/``test`` (50/15/10/25 %); with
+    ``fractions=LABELLED_FRACTIONS`` only ``train``/``valid``/``test`` (60/15/25 %).
+    With ``pin_first`` the first item (a synonym list's plain word) always lands in train, and
+    so do the ``pinned`` items (words the kit's fixed sentences use anyway, see :func:`ordinary`);
+    the fractions apply to the other items. Every part gets at least ``at_least`` items (2 for a
+    pool that templates ask two different values of), except that the corpus part is left empty
+    when a pool has too few free items for it. The shuffle is seeded by ``seed`` and ``key``
+    only, so it never depends on the order other pools were drawn in, and ``test`` takes the
+    first items of the shuffle, so it does not depend on the other fractions. Each part keeps
+    the items' original order.
     """
-    if len(items) < 3 or len(set(items)) != len(items):
-        raise ValueError(f"pool {key!r} needs at least 3 distinct items, got {list(items)}")
-    rest = list(items[1:] if pin_first else items)
+    if len(set(items)) != len(items):
+        raise ValueError(f"pool {key!r} holds a value twice: {list(items)}")
+    keep = set(pinned) & set(items) | ({items[0]} if pin_first and items else set())
+    rest = [item for item in items if item not in keep]
+    base = len(rest) + (1 if pin_first and items else 0)  # with no pins: len(items), as it always was
+    parts = [part for part in ("test", "valid", "corpus") if part in fractions]
+    if len(rest) < len(parts) * at_least and "corpus" in parts:
+        parts.remove("corpus")
+    if len(rest) < len(parts) * at_least or len(rest) + len(keep) <= len(parts) * at_least:
+        raise ValueError(f"pool {key!r} has too few free items for parts {parts}: {list(items)}")
     random.Random(f"partition:{seed}:{key}").shuffle(rest)
-    n_valid = max(1, round(len(items) * FRACTIONS["valid"]))
-    n_test = max(1, round(len(items) * FRACTIONS["test"]))
-    chosen = {"test": rest[:n_test], "valid": rest[n_test:n_test + n_valid]}
-    chosen["train"] = rest[n_test + n_valid:] + (list(items[:1]) if pin_first else [])
+    chosen: dict[str, list[str]] = {part: [] for part in fractions}
+    for i, part in enumerate(parts):
+        left_for_others = (len(parts) - i - 1) * at_least + (0 if keep else at_least)  # train too
+        n = min(max(at_least, round(base * fractions[part])), len(rest) - left_for_others)
+        chosen[part], rest = rest[:n], rest[n:]
+    chosen["train"] = rest + [item for item in items if item in keep]
     order = {item: i for i, item in enumerate(items)}
-    return {split: tuple(sorted(chosen[split], key=order.__getitem__)) for split in SPLITS}
+    return {part: tuple(sorted(chosen[part], key=order.__getitem__)) for part in fractions}
+
+
+@lru_cache(maxsize=None)
+def ordinary(items: tuple[str, ...]) -> tuple[str, ...]:
+    """The items that the kit's fixed sentences use as ordinary words (``payment``, ``yesterday`` ...).
+
+    Fixed sentences are the literal text of the intent templates and of every corpus sentence,
+    and each synonym slot's plain word (``corpus.fixed_text``). Such a value appears in every
+    split or in the corpus anyway, so it cannot be held out: :func:`partition` keeps it in train.
+    """
+    from .corpus import fixed_text  # late import: corpus imports this module
+
+    return tuple(phrases_in(items, fixed_text()))
 
 
 @dataclass(frozen=True)
 class Pool:
-    """A named tuple of values and its train/valid/test parts."""
+    """A named tuple of values and its parts (see :func:`partition`)."""
 
     name: str
     items: tuple[str, ...]
     parts: dict[str, tuple[str, ...]]
 
     def values(self, split: str) -> tuple[str, ...]:
-        """The values of one split, or all of them for ``split="all"``."""
-        return self.items if split == ALL else self.parts[split]
+        """The values of one part, or of train and corpus together for ``split="pretrain"``."""
+        return pretrain_values(self.items, self.parts) if split == PRETRAIN else self.parts[split]
 
     def pick(self, rng: random.Random, split: str) -> str:
         """One value of ``split``, drawn with ``rng``."""
         return rng.choice(self.values(split))
 
 
+def pretrain_values(items: Sequence[str], parts: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """The values the pretraining corpus may use: the train and corpus parts, in the items' order."""
+    allowed = set(parts["train"]) | set(parts.get("corpus", ()))
+    return tuple(item for item in items if item in allowed)
+
+
 @lru_cache(maxsize=8)
 def pools(seed: int) -> dict[str, Pool]:
-    """Every shared pool, partitioned for ``seed``."""
-    return {name: Pool(name, items, partition(items, name, seed)) for name, items in POOLS.items()}
+    """Every shared pool, partitioned for ``seed``; values the kit's fixed sentences use stay in train."""
+    return {name: Pool(name, items, partition(items, name, seed, pinned=ordinary(items),
+                                              at_least=2 if name in PAIRED else 1))
+            for name, items in POOLS.items()}
 
 
 # --- composite values ---------------------------------------------------------------
@@ -253,10 +300,13 @@ def product_line(rng: random.Random, seed: int, split: str) -> str:
     return rng.choices((f"{stem} {rng.choice(PRODUCT_MODELS)}", stem), weights=(3, 1))[0]
 
 
+MONEY_FORMATS = ("${}", "{} dollars", "€{}", "{} euros", "£{}", "{} pounds")
+
+
 def money(rng: random.Random, seed: int, split: str) -> str:
     """An amount of money written as people write it: ``$40``, ``40 euros``, ``£1,200``."""
     n = pools(seed)["amount"].pick(rng, split)
-    return rng.choice((f"${n}", f"{n} dollars", f"€{n}", f"{n} euros", f"£{n}", f"{n} pounds"))
+    return rng.choice(MONEY_FORMATS).format(n)
 
 
 # --- text helpers -------------------------------------------------------------------
@@ -289,3 +339,64 @@ def table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+# --- leak checks: what the corpus shares with the held-out splits ----------------------
+
+NGRAM = 6
+WORD = re.compile(r"\d+(?:[.,]\d+)*|\w+")
+
+
+def words(text: str) -> list[str]:
+    """The words the leak checks compare: the lower-cased text's numbers and runs of letters.
+
+    A number keeps its separators (``$1,200`` -> ``1,200``); any other punctuation, apostrophes
+    included, separates words (``it's`` -> ``it``, ``s``). So matching word sequences is a
+    case-insensitive whole-word match that ignores punctuation.
+    """
+    return WORD.findall(text.lower())
+
+
+def ngrams(text: str, n: int = NGRAM) -> set[tuple[str, ...]]:
+    """The runs of ``n`` words of ``text``; a text shorter than ``n`` words counts as one run, itself."""
+    w = words(text)
+    if len(w) < n:
+        return {tuple(w)} if w else set()
+    return {tuple(w[i:i + n]) for i in range(len(w) - n + 1)}
+
+
+class PhraseIndex:
+    """Word sequences to look for in lines of text, as whole words (see :func:`words`)."""
+
+    def __init__(self, phrases: Iterable[str]) -> None:
+        self.by_length: dict[int, dict[tuple[str, ...], list[str]]] = {}
+        for phrase in phrases:
+            key = tuple(words(phrase))
+            if key:
+                self.by_length.setdefault(len(key), {}).setdefault(key, []).append(phrase)
+
+    def find(self, line: str) -> list[str]:
+        """The phrases whose words occur, in a row, in ``line``."""
+        w = words(line)
+        found: list[str] = []
+        for n, keys in self.by_length.items():
+            for i in range(len(w) - n + 1):
+                found += keys.get(tuple(w[i:i + n]), ())
+        return found
+
+
+def sharing_ngrams(texts: Sequence[str], lines: Iterable[str], n: int = NGRAM) -> list[str]:
+    """The texts that share a run of ``n`` words (or, if shorter, all their words) with one of ``lines``."""
+    owners: dict[str, list[int]] = {}
+    for i, text in enumerate(texts):
+        for gram in ngrams(text, n):
+            owners.setdefault(" ".join(gram), []).append(i)
+    index = PhraseIndex(owners)
+    hit = {i for line in lines for gram in index.find(line) for i in owners[gram]}
+    return [texts[i] for i in sorted(hit)]
+
+
+def phrases_in(phrases: Iterable[str], lines: Iterable[str]) -> list[str]:
+    """The distinct phrases that occur in one of ``lines`` as whole words, case ignored."""
+    index = PhraseIndex(dict.fromkeys(phrases))
+    return sorted({phrase for line in lines for phrase in index.find(line)})

@@ -1,5 +1,8 @@
 """Deterministic generators for the data sets the kit ships (``datasets/<name>/``).
 
+Run them with ``python datasets/generate.py`` (or ``make data``); this package sits beside the
+data, outside the ``labkit`` library, and needs nothing but the Python standard library.
+
 ``GENERATORS`` maps a data-set name to a function ``write(out_dir, seed) -> paths`` that writes
 that set (files plus a ``README.md`` card) into ``out_dir``. Every generator uses only
 ``random.Random`` instances seeded from ``seed`` and names, so the same seed always gives
@@ -10,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from labkit.datagen import corpus, intents, ner
+from . import corpus, intents, ner
 
 Generator = Callable[[Path, int], list[Path]]
 

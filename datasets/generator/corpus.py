@@ -1,10 +1,12 @@
 """The unlabeled pretraining corpus: ``corpus/corpus.txt``, one document or paragraph per line.
 
 Six kinds of text: support chats, help-centre articles and forum threads built from every
-intent's corpus phrases and answers (with *all* its synonyms, test-only ones included),
-shop reviews, finance news and everyday prose naming entities from every pool. It never reuses an
-intent template, and any line that would contain a valid or test intent message is
-replaced, so pretraining teaches which words go together without leaking labelled data.
+intent's corpus phrases and answers, shop reviews, finance news and everyday prose naming
+entities. Every value it uses (synonyms, slot values, names, places ...) comes from the
+train part or the corpus's own part of its pool, never from the valid or test parts, and it
+never uses an intent or NER template. A line that would still share a run of six words with a
+valid or test intent message, or contain a held-out value or entity string, is drawn again,
+so pretraining teaches which words go together without leaking held-out data.
 """
 from __future__ import annotations
 
@@ -12,11 +14,25 @@ import random
 import re
 from collections import Counter
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 
-from labkit.datagen import intents, lexicon
-from labkit.datagen.intents import INTENTS, OOS_SLOTS, Intent
-from labkit.datagen.lexicon import ALL, fill, pools, table, write_text
+from . import intents, lexicon, ner
+from .intents import INTENTS, OOS_SLOTS, Intent
+from .lexicon import (
+    FRACTIONS,
+    HELD_OUT,
+    NGRAM,
+    PRETRAIN,
+    PhraseIndex,
+    fill,
+    ngrams,
+    phrases_in,
+    pools,
+    sharing_ngrams,
+    table,
+    write_text,
+)
 
 TARGET_BYTES = 1_500_000
 KIND_WEIGHTS = {"chat": 26, "help": 13, "forum": 13, "review": 10, "news": 21, "life": 17}
@@ -250,6 +266,26 @@ REVIEWS = (
 
 
 PARAGRAPHS = {"news": NEWS, "life": LIFE, "review": REVIEWS}
+NEWS_NUMBERS = {"PCT": ("0.5", "1.2", "2", "2.5", "3", "4.1", "5", "7", "9"),
+                "NUM": ("150", "400", "1,200", "3,000", "8,000", "15,000")}
+MONEY_FORMATS = ("${} million", "{} million euros", "£{} million")
+HELP_TITLE = "Help centre article:"  # a neutral title: it never names the intent
+
+
+@lru_cache(maxsize=1)
+def fixed_text() -> tuple[str, ...]:
+    """The literal text (slots cut out) of every intent template and every sentence the corpus is built from.
+
+    The plain word of every synonym slot (always in train) counts too. A pool value found in
+    this text is an ordinary word of the kit, in every split anyway (``exchange`` in the plain
+    ``exchange rate``), so ``lexicon.partition`` keeps it in train: it is never a valid or test value.
+    """
+    texts = [t for i in INTENTS for t in (*i.templates, *i.says, *i.answers, *(w[0] for w in i.slots.values()))]
+    texts += [*intents.OUT_OF_SCOPE_TEMPLATES, *NEWS, *LIFE, *REVIEWS, *GLOSSARY, *AGENT_OPENERS, *FOLLOW_UPS,
+              *CLOSINGS, *FORUM_EXTRAS, *FORUM_REPLIES, *MONEY_FORMATS, *lexicon.MONEY_FORMATS,
+              *(v for values in (*EVERYDAY.values(), *NEWS_NUMBERS.values()) for v in values),
+              HELP_TITLE, "Customer: Agent: Forum post by Reply from"]
+    return tuple(segment for text in texts for segment in lexicon.SLOT.split(text)[::2] if segment.strip())
 
 
 class _Writer:
@@ -261,13 +297,13 @@ class _Writer:
         self.synonyms = {intent.name: intents.intent_synonyms(intent, seed) for intent in INTENTS}
 
     def say(self, intent: Intent, template: str) -> str:
-        """Fill an intent phrase with any of its synonyms and shared values."""
-        return intents.render(template, self.rng, self.seed, ALL, self.synonyms[intent.name])
+        """Fill an intent phrase with its train and corpus synonyms and shared values."""
+        return intents.render(template, self.rng, self.seed, PRETRAIN, self.synonyms[intent.name])
 
     def chat(self) -> str:
         rng = self.rng
         intent = rng.choice(INTENTS)
-        opener = rng.choice(intents.OPENERS)
+        opener = intents.phrasing(self.seed)["opener"].pick(rng, PRETRAIN)
         said = self.say(intent, rng.choice(intent.says))
         first = intents.noisy(f"{opener}, {said[:1].lower()}{said[1:]}.", rng)
         answers = rng.sample(intent.answers, k=len(intent.answers))
@@ -284,53 +320,53 @@ class _Writer:
         intent = rng.choice(INTENTS)
         answers = rng.sample(intent.answers, k=min(len(intent.answers), rng.randint(2, 4)))
         slot = rng.choice(intent.key_slots)
-        a, b = rng.sample(intent.slots[slot], 2)
+        a, b = rng.sample(self.synonyms[intent.name][slot][PRETRAIN], 2)
         glossary = fill(rng.choice(GLOSSARY), {"a": a, "b": b}.__getitem__)
         body = [self.say(intent, answer) for answer in answers]
         body.insert(rng.randint(0, len(body)), glossary)
-        return f"Help centre: {intent.topic}. " + " ".join(body)
+        return f"{HELP_TITLE} " + " ".join(body)
 
     def forum(self) -> str:
         rng = self.rng
         intent = rng.choice(INTENTS)
-        first, second = rng.sample(pools(self.seed)["first_name"].items, 2)
+        first, second = rng.sample(pools(self.seed)["first_name"].values(PRETRAIN), 2)
         says = rng.sample(intent.says, 2)
         post = intents.noisy(f"{self.say(intent, says[0])}. {rng.choice(FORUM_EXTRAS)}", rng)
         answer = self.say(intent, rng.choice(intent.answers))
         reply = f"{rng.choice(FORUM_REPLIES)} {self.say(intent, says[1])}. {answer}"
-        return f"Forum: {intent.topic}. Posted by {first}: {post} Reply from {second}: {reply}"
+        return f"Forum post by {first}: {post} Reply from {second}: {reply}"
 
     def paragraph(self, frames: tuple[str, ...]) -> str:
         """3-6 sentences of news, prose or a review; each slot keeps one value within the paragraph."""
         rng, seed = self.rng, self.seed
         bound: dict[str, str] = {}
         makers: dict[str, Callable[[], str]] = {
-            "PER": lambda: lexicon.person(rng, seed, ALL),
-            "ORG": lambda: lexicon.organisation(rng, seed, ALL),
-            "PRODUCT": lambda: lexicon.product_line(rng, seed, ALL),
-            "MONEY": lambda: rng.choice(("${} million", "{} million euros", "£{} million")).format(
-                pools(seed)["amount"].pick(rng, ALL)),
-            "PCT": lambda: rng.choice(("0.5", "1.2", "2", "2.5", "3", "4.1", "5", "7", "9")),
-            "NUM": lambda: rng.choice(("150", "400", "1,200", "3,000", "8,000", "15,000")),
+            "PER": lambda: lexicon.person(rng, seed, PRETRAIN),
+            "ORG": lambda: lexicon.organisation(rng, seed, PRETRAIN),
+            "PRODUCT": lambda: lexicon.product_line(rng, seed, PRETRAIN),
+            "MONEY": lambda: rng.choice(MONEY_FORMATS).format(pools(seed)["amount"].pick(rng, PRETRAIN)),
+            "PCT": lambda: rng.choice(NEWS_NUMBERS["PCT"]),
+            "NUM": lambda: rng.choice(NEWS_NUMBERS["NUM"]),
             "DAY": lambda: rng.choice(lexicon.WEEKDAYS),
             "MONTH": lambda: rng.choice(lexicon.MONTHS),
-            "FIRST": lambda: pools(seed)["first_name"].pick(rng, ALL),
-            "NAT": lambda: pools(seed)["nationality"].pick(rng, ALL),
-            "LANG": lambda: pools(seed)["language"].pick(rng, ALL),
+            "FIRST": lambda: pools(seed)["first_name"].pick(rng, PRETRAIN),
+            "NAT": lambda: pools(seed)["nationality"].pick(rng, PRETRAIN),
+            "LANG": lambda: pools(seed)["language"].pick(rng, PRETRAIN),
         }
 
         def make(base: str) -> str:
             if base in makers:
                 return makers[base]()
-            for words in (EVERYDAY, OOS_SLOTS):
-                if base in words:
-                    return rng.choice(words[base])
-            return pools(seed)[base.lower()].pick(rng, ALL)
+            if base in EVERYDAY:  # words no labelled set uses
+                return rng.choice(EVERYDAY[base])
+            if base in OOS_SLOTS:
+                return intents.phrasing(seed)[base].pick(rng, PRETRAIN)
+            return pools(seed)[base.lower()].pick(rng, PRETRAIN)
 
         def value(slot: str) -> str:
             if "." in slot:  # an intent synonym, e.g. {card_lost.lost}
                 name, key = slot.split(".")
-                return rng.choice(next(i for i in INTENTS if i.name == name).slots[key])
+                return rng.choice(self.synonyms[name][key][PRETRAIN])
             if slot not in bound:
                 base = slot.rstrip("2")  # {CITY2}: a second city, never the same as {CITY}
                 if base != slot and base not in bound:
@@ -350,46 +386,77 @@ class _Writer:
         return {"chat": self.chat, "help": self.help, "forum": self.forum}[kind]()
 
 
-def build(seed: int = 0) -> list[tuple[str, str]]:
-    """``(kind, line)`` pairs until the corpus reaches ``TARGET_BYTES``; no held-out intent message inside."""
+@lru_cache(maxsize=4)
+def held_out(seed: int = 0) -> dict[str, list[str]]:
+    """What the corpus must not contain, by check (see :func:`leaks`).
+
+    ``messages``: the valid and test intent messages (no run of six words may be shared);
+    ``values``: the valid and test values of every pool an intent message draws from;
+    ``entities``: the distinct entity strings of the valid and test NER sentences.
+    """
+    data = intents.build(seed)
+    sentences = [s for split in HELD_OUT for doc in ner.build(seed)[split] for s in doc]
+    return {
+        "messages": [text for split in HELD_OUT for text, _ in data[split]],
+        "values": sorted({v for values in intents.held_out_values(seed).values() for v in values}),
+        "entities": sorted({text for s in sentences for _, text in ner.entities(s)}),
+    }
+
+
+@lru_cache(maxsize=4)
+def build(seed: int = 0) -> tuple[tuple[tuple[str, str], ...], dict[str, Counter[str]]]:
+    """``(kind, line)`` pairs until the corpus reaches ``TARGET_BYTES``, and which lines were drawn again.
+
+    A line that shares a run of words with a held-out message or contains a held-out value or
+    entity string (:func:`held_out`) is drawn again; ``{check: Counter(first item found)}`` says
+    how often, and why.
+    """
     writer = _Writer(seed)
+    banned = held_out(seed)
+    checks = {
+        "messages": PhraseIndex(" ".join(g) for text in banned["messages"] for g in ngrams(text, NGRAM)),
+        "values": PhraseIndex(banned["values"]),
+        "entities": PhraseIndex(banned["entities"]),
+    }
+    redrawn: dict[str, Counter[str]] = {name: Counter() for name in checks}
     kinds, weights = list(KIND_WEIGHTS), list(KIND_WEIGHTS.values())
     lines: list[tuple[str, str]] = []
     size = 0
     while size < TARGET_BYTES:
         kind = writer.rng.choices(kinds, weights=weights)[0]
-        lines.append((kind, writer.line(kind)))
-        size += len(lines[-1][1].encode("utf-8")) + 1
-    data = intents.build(seed)
-    held_out = sorted({intents.normal(text) for split in ("valid", "test") for text, _ in data[split]})
-    while True:
-        found = contained(held_out, "\n".join(line for _, line in lines).lower())
-        if not found:
-            return lines
-        for i, (kind, line) in enumerate(lines):
-            if any(t in line.lower() for t in found):
-                lines[i] = (kind, writer.line(kind))
+        line = writer.line(kind)
+        hit = next(((name, found[0]) for name, index in checks.items() if (found := index.find(line))), None)
+        if hit:
+            redrawn[hit[0]][hit[1]] += 1
+            continue
+        lines.append((kind, line))
+        size += len(line.encode("utf-8")) + 1
+    return tuple(lines), redrawn
 
 
-def contained(needles: list[str], text: str) -> list[str]:
-    """The needles that occur in ``text`` as substrings.
+@lru_cache(maxsize=4)
+def leaks(seed: int = 0) -> dict[str, int]:
+    """The three leak counts of the corpus for ``seed``, as the cards quote them (all should be 0)."""
+    lines = [line for _, line in build(seed)[0]]
+    return count_leaks(lines, **held_out(seed))
 
-    A fast exact filter first: the words strictly inside a needle are whitespace-delimited
-    in any match, so each pair of them must also be a pair of neighbouring words of ``text``.
+
+def count_leaks(lines: list[str], messages: list[str], values: list[str], entities: list[str]) -> dict[str, int]:
+    """How many held-out messages share a run of six words with ``lines``; how many values and entities occur in them.
+
+    Words are :func:`lexicon.words`: lower case, punctuation ignored; a message shorter than six
+    words counts as one run. Values and entity strings are matched as whole words.
     """
-    words = text.split()
-    pairs = set(zip(words, words[1:]))
-    found = []
-    for needle in needles:
-        inner = needle.split()[1:-1]
-        if all(pair in pairs for pair in zip(inner, inner[1:])) and needle in text:
-            found.append(needle)
-    return found
+    return {
+        "messages": len(sharing_ngrams(messages, lines, NGRAM)),
+        "values": len(phrases_in(values, lines)),
+        "entities": len(phrases_in(entities, lines)),
+    }
 
 
 def write(out_dir: Path, seed: int = 0) -> list[Path]:
     """Write ``corpus.txt`` and ``README.md`` into ``out_dir``."""
-    lines = build(seed)
+    lines = list(build(seed)[0])
     text = "".join(line + "\n" for _, line in lines)
     return [write_text(out_dir / "corpus.txt", text), write_text(out_dir / "README.md", card(lines, text, seed))]
 
@@ -401,6 +468,24 @@ def count_phrases(lower_text: str, phrases: list[str]) -> Counter[str]:
     """How often each phrase occurs as whole words in ``lower_text`` (longest match wins)."""
     alternatives = "|".join(re.escape(p.lower()) for p in sorted(phrases, key=len, reverse=True))
     return Counter(re.findall(rf"\b(?:{alternatives})\b", lower_text))
+
+
+def leak_table(seed: int = 0) -> str:
+    """The leak checks as a Markdown table: what was checked, how many held-out items, how many found."""
+    banned, found = held_out(seed), leaks(seed)
+    rows = [
+        ["valid and test intent messages that share a run of six words with a corpus line "
+         "(a shorter message: all its words)", len(banned["messages"]), found["messages"]],
+        ["valid and test values of the pools intent messages draw from (intent synonyms, cards, products, "
+         "cities, out-of-scope words ...), as whole words", len(banned["values"]), found["values"]],
+        ["distinct valid and test NER entity strings (the full span, e.g. `Zenith Capital`), as whole words",
+         len(banned["entities"]), found["entities"]],
+    ]
+    return table(["check", "held-out items", "found in the corpus"], rows)
+
+
+WORDS_RULE = ("Words are compared in lower case, without punctuation (a number keeps its separators:\n"
+              "`1,200`), one corpus line at a time.")
 
 
 def card(lines: list[tuple[str, str]], text: str, seed: int) -> str:
@@ -416,16 +501,30 @@ def card(lines: list[tuple[str, str]], text: str, seed: int) -> str:
     kind_rows = [[kind, by_kind[kind], f"{bytes_by_kind[kind]:,}", f"{bytes_by_kind[kind] / total:.0%}"]
                  for kind in KIND_WEIGHTS]
     parts = intents.synonym_parts(seed)
-    held = {intent.name: [w for slot in intent.key_slots for w in parts[intent.name][slot]["test"]]
-            for intent in INTENTS}
-    counts = count_phrases(lower, [w for words in held.values() for w in words])
-    syn_rows = [[name, ", ".join(f"{w} ({counts[w.lower()]})" for w in words)] for name, words in held.items()]
+    corpus_only = {intent.name: [w for slot in intent.key_slots for w in parts[intent.name][slot]["corpus"]]
+                   for intent in INTENTS}
+    held = {intent.name: [w for slot in intent.key_slots for part in HELD_OUT
+                          for w in parts[intent.name][slot][part]] for intent in INTENTS}
+    counts = count_phrases(lower, [w for found in (corpus_only, held) for ws in found.values() for w in ws])
+    syn_rows = [[name, ", ".join(f"{w} ({counts[w.lower()]})" for w in corpus_only[name]),
+                 ", ".join(f"{w} ({counts[w.lower()]})" for w in held[name])] for name in corpus_only]
+    redrawn = build(seed)[1]
+    why = {"messages": "for a shared run of words", "values": "for a held-out value",
+           "entities": "for an entity string"}
+    redraws = "; ".join(
+        f"{sum(c.values())} times {why[name]}"
+        + (f", most often {', '.join(f'`{k}` {n}' for k, n in c.most_common(6))}" if c else "")
+        for name, c in redrawn.items())
+    pinned = sorted({v for name, pool in {**pools(seed), **intents.phrasing(seed)}.items()
+                     if not name.startswith("templates.") for v in lexicon.ordinary(pool.items)}
+                    | {v for i in INTENTS for ws in i.slots.values() for v in lexicon.ordinary(ws[1:])}, key=str.lower)
     samples = {kind: next(line for k, line in lines if k == kind) for kind in KIND_WEIGHTS}
     sample_text = "\n".join(f"- **{kind}**: {line[:300]}{'...' if len(line) > 300 else ''}"
                             for kind, line in samples.items())
+    fractions = "/".join(f"{FRACTIONS[p]:.0%}".rstrip("%") for p in ("train", "corpus", "valid", "test"))
     return f"""# corpus: unlabeled text for pretraining
 
-Generated by `datasets/generate.py` (module `labkit.datagen.corpus`, seed {seed}). Do not edit by hand:
+Generated by `datasets/generate.py` (module `datasets.generator.corpus`, seed {seed}). Do not edit by hand:
 change the generator and run it again.
 
 ## What it is
@@ -437,8 +536,9 @@ small WordPiece vocabulary needs). One document or paragraph per line, {len(KIND
 {table(["kind", "lines", "bytes", "share"], kind_rows)}
 
 - **chat**: a customer-support conversation (`Customer: ... Agent: ...`), with typing noise on the customer side;
-- **help**: a help-centre article about one support topic;
-- **forum**: a forum post and a reply about a support problem;
+- **help**: a help-centre article about one support topic, under the neutral title `Help centre article:`
+  (the title never names the topic);
+- **forum**: a forum post and a reply about a support problem (`Forum post by <name>: ...`);
 - **review**: a shop review: products, deliveries, refunds;
 - **news**: a finance-news paragraph about companies, markets, banks and their customers;
 - **life**: everyday prose: food, weather, travel, family, hobbies.
@@ -450,28 +550,44 @@ Samples:
 ## How it is made
 
 Support text (chat, help, forum) comes from each intent's *corpus phrases* and *answers* in
-`labkit/datagen/intents.py`, filled with any of the intent's synonyms, so words of one topic
-(lost, misplaced, mislaid ...) appear in the same contexts and next to the same topic words
+`datasets/generator/intents.py`, filled with the intent's synonyms, so words of one topic
+(lost, misplaced ...) appear in the same contexts and next to the same topic words
 (card, freeze, replacement ...). News and prose paragraphs fill sentence frames with people,
-companies, places and MISC entities from every pool in `labkit/datagen/lexicon.py`, and with
+companies, places and MISC entities from the pools in `datasets/generator/lexicon.py`, and with
 intent synonyms used in other contexts. Each line picks its kind at random (weights
 {", ".join(f"{k} {w}" for k, w in KIND_WEIGHTS.items())}) until the file reaches {TARGET_BYTES:,} bytes.
 
 ## Relation to the labelled sets
 
-- It never uses an intent template, and any line that would contain a valid or test intent message
-  (compared in lower case) is drawn again, so the corpus holds no held-out message.
-- It uses *all* synonyms of every intent, including those that only the valid and test splits of
-  `intents` use. That is the knowledge pretraining should give an encoder. Test-only synonyms and
-  how often the corpus uses them:
+Every word pool (each intent's synonyms, the shared slot values, greetings, out-of-scope words,
+names, companies, places, MISC entities) is cut, deterministically from the seed, into disjoint
+parts: train / corpus / valid / test = {fractions} %. The labelled sets use the train, valid and test
+parts; this corpus uses only the **train part and its own corpus part**, never a valid or test value,
+and it never uses an intent or NER template. So a test synonym, name or place is new to a model
+pretrained on this corpus and fine-tuned on train.
 
-{table(["intent", "test-only synonyms (count in corpus)"], syn_rows)}
+Leak checks, measured on this file (`tests/test_datagen.py` measures them again).
+{WORDS_RULE}
 
-- People, companies, places and MISC entities come from all pools, test pools included (as a real
-  corpus would mention them), but in frames that are not NER templates, so no NER sentence is copied.
+{leak_table(seed)}
+
+Values the kit's fixed sentences use as ordinary words (the literal text of the intent templates and of
+the corpus's own sentences, and each synonym slot's plain word) always stay in train, so they are never
+held out: {", ".join(f"`{v}`" for v in pinned)}.
+
+A held-out value can still turn up inside another value or next to a filled-in word (a held-out city
+inside an event name such as `Berlin Marathon`), so while generating, a line that failed a check was
+drawn again: {redraws}.
+
+Synonyms per intent: those only the corpus uses, and the valid and test ones (count in the corpus):
+
+{table(["intent", "corpus-only synonyms (count)", "valid and test synonyms (count)"], syn_rows)}
 
 ## Known limits
 
 - Templated text: far more repetitive than a real corpus of this size, and only {len(vocab):,} distinct words.
 - English only; support text is about one imaginary bank and shop.
+- Pretraining cannot teach the valid and test synonyms here: they are held out from the corpus too.
+  What it teaches is how synonyms work in general (its own corpus-only synonyms sit in the same
+  contexts as the train ones).
 """

@@ -1,10 +1,11 @@
 """The customer-support intent set: ``intents/{train,valid,test}.csv`` with columns ``text,label``.
 
 Each intent has message templates and synonym slots (``{lost}`` -> lost / misplaced /
-mislaid ...). Templates, synonyms and shared slot values (cards, products, amounts,
-cities ...) are each partitioned into disjoint train/valid/test parts, so a test message
-is a new phrasing built from words the training split never used for that intent.
-The corpus (``corpus.py``) uses *all* synonyms in its own sentences, never these templates.
+mislaid ...). Templates are partitioned into disjoint train/valid/test parts; synonyms and
+shared slot values (cards, products, amounts, cities ...) into train/corpus/valid/test parts,
+so a test message is a new phrasing built from words the training split never used for that
+intent. The corpus (``corpus.py``) uses only the train and corpus parts, in its own
+sentences, never these templates.
 """
 from __future__ import annotations
 
@@ -16,13 +17,20 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from labkit.datagen import lexicon
-from labkit.datagen.lexicon import (
-    ALL,
+from . import lexicon
+from .lexicon import (
+    FRACTIONS,
+    HELD_OUT,
+    PARTS,
+    PRETRAIN,
+    SLOT,
     SPLITS,
+    LABELLED_FRACTIONS,
     Pool,
     fill,
+    ordinary,
     partition,
+    pretrain_values,
     pools,
     table,
     write_text,
@@ -206,7 +214,7 @@ INTENTS: tuple[Intent, ...] = (
         "exchange_rate", "Exchange rates",
         {"rate": ("exchange rate", "conversion rate", "rate of exchange", "FX rate", "currency rate",
                   "conversion price"),
-         "convert": ("convert", "exchange", "turn", "swap", "switch")},
+         "convert": ("convert", "exchange", "turn", "swap", "switch", "trade")},
         ("What is the {rate} for {currency} today?",
          "What {rate} do you use when I pay in {currency}?",
          "How much is the {rate} from {currency} to {currency2}?",
@@ -608,25 +616,28 @@ CLOSERS = ("Thanks", "Thank you", "Thanks in advance", "Cheers", "Please help", 
 
 
 def synonym_parts(seed: int) -> dict[str, dict[str, dict[str, tuple[str, ...]]]]:
-    """``{intent: {slot: {split: synonyms}}}`` for every intent slot; the plain word stays in train."""
+    """``{intent: {slot: {part: synonyms}}}`` for every intent slot (parts: train, corpus, valid, test).
+
+    The plain word (the first synonym) always stays in train.
+    """
     return {
-        intent.name: {slot: partition(words, f"{intent.name}.{slot}", seed, pin_first=True)
+        intent.name: {slot: partition(words, f"{intent.name}.{slot}", seed, pin_first=True, pinned=ordinary(words))
                       for slot, words in intent.slots.items()}
         for intent in INTENTS
     }
 
 
 @lru_cache(maxsize=4)
-def _phrasing(seed: int) -> dict[str, Pool]:
-    """Partitioned templates (per label), openers, closers and out-of-scope slot values."""
+def phrasing(seed: int) -> dict[str, Pool]:
+    """Partitioned templates (per label; train/valid/test), openers, closers and out-of-scope slot values."""
     found: dict[str, Pool] = {}
     for intent in INTENTS:
-        found[f"templates.{intent.name}"] = Pool(intent.name, intent.templates,
-                                                 partition(intent.templates, f"templates.{intent.name}", seed))
-    found[f"templates.{OUT_OF_SCOPE}"] = Pool(OUT_OF_SCOPE, OUT_OF_SCOPE_TEMPLATES,
-                                              partition(OUT_OF_SCOPE_TEMPLATES, "templates.oos", seed))
+        found[f"templates.{intent.name}"] = Pool(intent.name, intent.templates, partition(
+            intent.templates, f"templates.{intent.name}", seed, fractions=LABELLED_FRACTIONS))
+    found[f"templates.{OUT_OF_SCOPE}"] = Pool(OUT_OF_SCOPE, OUT_OF_SCOPE_TEMPLATES, partition(
+        OUT_OF_SCOPE_TEMPLATES, "templates.oos", seed, fractions=LABELLED_FRACTIONS))
     for name, items in {"opener": OPENERS, "closer": CLOSERS, **OOS_SLOTS}.items():
-        found[name] = Pool(name, items, partition(items, name, seed))
+        found[name] = Pool(name, items, partition(items, name, seed, pinned=ordinary(items)))
     return found
 
 
@@ -644,16 +655,18 @@ def slot_value(slot: str, rng: random.Random, seed: int, split: str,
         return shared[slot[:-1]].pick(rng, split)
     if slot in shared:
         return shared[slot].pick(rng, split)
-    return _phrasing(seed)[slot].pick(rng, split)
+    return phrasing(seed)[slot].pick(rng, split)
 
 
 def render(template: str, rng: random.Random, seed: int, split: str,
            synonyms: dict[str, dict[str, tuple[str, ...]]]) -> str:
-    """Fill a template for ``split`` (``"all"`` = any value, as the corpus does)."""
+    """Fill a template for ``split`` (``"pretrain"``: train and corpus values, as the corpus does)."""
     chosen: dict[str, str] = {}
 
     def value(slot: str) -> str:
         text = slot_value(slot, rng, seed, split, synonyms)
+        if slot.endswith("2") and slot[:-1] not in lexicon.PAIRED:
+            raise ValueError(f"{{{slot}}} needs two different {slot[:-1]} values: add it to lexicon.PAIRED")
         while slot.endswith("2") and text == chosen.get(slot[:-1]):
             text = slot_value(slot, rng, seed, split, synonyms)
         chosen[slot] = text
@@ -663,8 +676,43 @@ def render(template: str, rng: random.Random, seed: int, split: str,
 
 
 def intent_synonyms(intent: Intent, seed: int) -> dict[str, dict[str, tuple[str, ...]]]:
-    """``{slot: {split or "all": synonyms}}`` for one intent."""
-    return {slot: {**parts, ALL: intent.slots[slot]} for slot, parts in synonym_parts(seed)[intent.name].items()}
+    """``{slot: {part or "pretrain": synonyms}}`` for one intent."""
+    return {slot: {**parts, PRETRAIN: pretrain_values(intent.slots[slot], parts)}
+            for slot, parts in synonym_parts(seed)[intent.name].items()}
+
+
+def slot_pools(template: str) -> list[str]:
+    """The pools a template's slots draw from: ``{currency2}`` -> ``currency``, ``{amount_number}`` -> ``amount``."""
+    names = []
+    for slot in SLOT.findall(template):
+        name = "amount" if slot == "amount_number" else slot[:-1] if slot.endswith("2") else slot
+        names.append(name)
+    return names
+
+
+@lru_cache(maxsize=4)
+def held_out_values(seed: int) -> dict[str, tuple[str, ...]]:
+    """The valid and test values of every pool an intent message draws a slot from: ``{pool: values}``.
+
+    Pools: each intent's synonym slots (``card_lost.lost``), the shared pools the templates use
+    (``card``, ``product``, ``city`` ...) and the out-of-scope words (``dish``, ``hobby`` ...).
+    None of them may occur in the pretraining corpus.
+    """
+    found: dict[str, tuple[str, ...]] = {}
+    for intent, slots in synonym_parts(seed).items():
+        for slot, parts in slots.items():
+            found[f"{intent}.{slot}"] = tuple(v for part in HELD_OUT for v in parts[part])
+    shared = {**lexicon.pools(seed), **phrasing(seed)}
+    for name in shared_pools_used():
+        found[name] = tuple(v for part in HELD_OUT for v in shared[name].parts[part])
+    return found
+
+
+def shared_pools_used() -> list[str]:
+    """The shared pools intent and out-of-scope templates fill slots from (``card``, ``city``, ``dish`` ...)."""
+    used = {name for template in (*[t for i in INTENTS for t in i.templates], *OUT_OF_SCOPE_TEMPLATES)
+            for name in slot_pools(template)}
+    return sorted(used - {slot for intent in INTENTS for slot in intent.slots})
 
 
 def normal(text: str) -> str:
@@ -692,7 +740,7 @@ def noisy(text: str, rng: random.Random) -> str:
 
 def message(body: str, rng: random.Random, seed: int, split: str) -> str:
     """Wrap a message body in an optional greeting and sign-off of ``split``, then add typing noise."""
-    phr = _phrasing(seed)
+    phr = phrasing(seed)
     if rng.random() < 0.35:
         if not body.startswith(("I ", "I'")):
             body = body[:1].lower() + body[1:]
@@ -716,7 +764,7 @@ def build(seed: int = 0) -> dict[str, list[tuple[str, str]]]:
         for label in labels:
             intent = next((i for i in INTENTS if i.name == label), None)
             synonyms = intent_synonyms(intent, seed) if intent else {}
-            templates = _phrasing(seed)[f"templates.{label}"].values(split)
+            templates = phrasing(seed)[f"templates.{label}"].values(split)
             want, attempt = sizes[label][split], 0
             rows: list[tuple[str, str]] = []
             while len(rows) < want:
@@ -758,15 +806,27 @@ def card(data: dict[str, list[tuple[str, str]]], seed: int) -> str:
     for intent in INTENTS:
         for slot in intent.key_slots:
             p = parts[intent.name][slot]
-            syn_rows.append([intent.name, f"`{{{slot}}}`", *(", ".join(p[s]) for s in SPLITS)])
-    phr = _phrasing(seed)
+            syn_rows.append([intent.name, f"`{{{slot}}}`", *(", ".join(p[s]) or "(none)" for s in PARTS)])
+    from . import corpus  # late import: corpus imports this module
+
+    leak, found = corpus.held_out(seed), corpus.leaks(seed)
+    shared = {**lexicon.pools(seed), **phrasing(seed)}
+    pools_used = [w[1:] for i in INTENTS for w in i.slots.values()]  # the plain word is in train anyway
+    pools_used += [shared[name].items for name in (*shared_pools_used(), "opener", "closer")]
+    kept = sorted({v for words in pools_used for v in ordinary(words)}, key=str.lower)
+    pinned = ", ".join(f"`{v}`" for v in kept)
+
+    def fr(fractions: dict[str, float]) -> str:
+        return "/".join(f"{fractions[part] * 100:.0f}" for part in PARTS if part in fractions)
+
+    phr = phrasing(seed)
     n_templates = {s: sum(len(phr[f"templates.{label}"].values(s)) for label in labels) for s in SPLITS}
     examples = "\n".join(f"- `{split}` ({label}): {text}" for split in SPLITS
                          for text, label in data[split][:3])
     lengths = [len(text.split()) for rows in data.values() for text, _ in rows]
     return f"""# intents: customer-support messages and their intent
 
-Generated by `datasets/generate.py` (module `labkit.datagen.intents`, seed {seed}). Do not edit by hand:
+Generated by `datasets/generate.py` (module `datasets.generator.intents`, seed {seed}). Do not edit by hand:
 change the generator and run it again.
 
 ## What it is
@@ -790,28 +850,41 @@ Examples:
 Each intent has {min(len(i.templates) for i in INTENTS)}–{max(len(i.templates) for i in INTENTS)} message
 templates with slots. Key slots hold synonyms of the intent's topic words (`{{lost}}`: lost, misplaced,
 mislaid ...); shared slots hold cards, products, amounts, currencies, cities, times, places and shops from
-`labkit/datagen/lexicon.py`. A message is a filled template, sometimes with a greeting and a sign-off, and
+`datasets/generator/lexicon.py`. A message is a filled template, sometimes with a greeting and a sign-off, and
 with typing noise: about a third are all lower case, some lack the final full stop, a few have two letters
 swapped. Duplicates (ignoring case and final punctuation) are dropped across all splits.
 
 ## How test differs from train
 
-Everything a message is built from is partitioned, deterministically from the seed, into disjoint
-train (60 %), valid (15 %) and test (25 %) parts:
+Everything a message is built from is partitioned, deterministically from the seed, into disjoint parts:
 
-- the templates of every label (train {n_templates['train']}, valid {n_templates['valid']},
-  test {n_templates['test']} templates in all), so test phrasings never occur in train;
-- the synonyms of every key slot (the plain word is always in train), so test messages use words the
-  training split never used for that intent;
-- greetings, sign-offs and every shared slot pool (cards, products, amounts, currencies, cities ...).
+- the templates of every label into train / valid / test = {fr(LABELLED_FRACTIONS)} %
+  (train {n_templates['train']}, valid {n_templates['valid']}, test {n_templates['test']} templates in all),
+  so test phrasings never occur in train;
+- the synonyms of every slot, greetings, sign-offs and every shared slot pool (cards, products, amounts,
+  currencies, cities, out-of-scope words ...) into train / corpus / valid / test = {fr(FRACTIONS)} %,
+  so test messages use words the training split never used for that intent. The corpus part is what
+  the pretraining corpus uses besides train.
+
+The plain word of a synonym slot, and any value that the kit's fixed sentences (the literal text of
+the templates and of the corpus's sentences) use as an ordinary word, always stay in train: they appear
+in every split or in the corpus anyway, so they cannot be held out: {pinned}.
 
 A model that only memorised training words meets unknown words at test time. The pretraining corpus
-(`datasets/corpus`) uses *all* synonyms, in its own sentences, next to the same topic words, so an encoder
-pretrained on it can link a test-only synonym to its intent. The corpus contains no valid or test message.
+(`datasets/corpus`) uses only the train parts and its own corpus parts, in its own sentences, never a
+template: its corpus-only synonyms sit next to the same topic words as the train ones, which teaches how
+synonyms work, but it never shows a valid or test synonym. Leak checks, measured on the generated
+files (`tests/test_datagen.py` measures them again; words in lower case, punctuation ignored, one corpus
+line at a time):
 
-Key-slot synonyms per split:
+- valid and test messages that share a run of six words with a corpus line (a message shorter than six
+  words: all of its words): **{found['messages']}** of {len(leak['messages'])};
+- valid and test values of the slot pools (synonyms, cards, products, cities, out-of-scope words ...)
+  found in the corpus as whole words: **{found['values']}** of {len(leak['values'])}.
 
-{table(["intent", "slot", *SPLITS], syn_rows)}
+Key-slot synonyms per part:
+
+{table(["intent", "slot", *PARTS], syn_rows)}
 
 ## Known limits
 
