@@ -22,6 +22,18 @@ ROOT = RESULTS.parent.parent
 LOAD_AT_START = os.getloadavg()[0]  # the 1-minute load when this script started (noisy figures above ~1)
 
 
+def _commit() -> str:
+    """The checked-out commit, with ``+changes`` when the work tree differs from it."""
+    def git(*args):
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+
+    head = git("rev-parse", "--short", "HEAD") or "unknown"
+    return head + ("+changes" if git("status", "--porcelain", "--untracked-files=no") else "")
+
+
+COMMIT_AT_START = _commit()  # what the figures were measured on, even if the tree changes during a long run
+
+
 @dataclass
 class Target:
     """One goal a figure must reach: ``value >= goal`` (or ``<=`` with ``at_most=True``)."""
@@ -48,21 +60,12 @@ def parser(description: str) -> argparse.ArgumentParser:
     return p
 
 
-def commit() -> str:
-    """The checked-out commit, with ``+changes`` when the work tree differs from it."""
-    def git(*args):
-        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-
-    head = git("rev-parse", "--short", "HEAD") or "unknown"
-    return head + ("+changes" if git("status", "--porcelain", "--untracked-files=no") else "")
-
-
 def finish(name: str, profile: str, figures: dict, targets: list[Target], report_only: bool = False):
     """Print and write the results; exit 1 when a target was missed (unless ``report_only``)."""
     RESULTS.mkdir(exist_ok=True)
     missed = [t.name for t in targets if not t.met]
     payload = {
-        "benchmark": name, "profile": profile, "commit": commit(),
+        "benchmark": name, "profile": profile, "commit": COMMIT_AT_START,
         "measured": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores", "load_at_start": round(LOAD_AT_START, 2),
         **figures,
