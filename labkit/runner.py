@@ -41,6 +41,24 @@ def select(notebooks: list[Path], only: list[str] | None) -> list[Path]:
 
 
 CELL_TIMEOUT = {"ci": 600, "laptop": 3600, "gpu": 3600}  # seconds one cell may run: far above the longest cell seen
+INTERACTIVE_TAG = "interactive"  # a cell that waits for a person (a widget): headless runs show it, never run it
+
+
+def headless_copy(path: Path):
+    """The notebook with its ``interactive`` cells turned into raw cells: their code is shown, not run.
+
+    Widget cells wait for a person, and under nbclient they sometimes never get their execute reply
+    (jupyter/nbclient#312: seen here in about one run in fifteen), which would hang a headless run.
+    """
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code" and INTERACTIVE_TAG in cell.metadata.get("tags", []):
+            raw = nbformat.v4.new_raw_cell(cell.source, metadata=cell.metadata)
+            raw.id = cell.get("id", raw.id)
+            nb.cells[i] = raw
+    return nb
 
 
 def find_notebook(number: str) -> Path:
@@ -53,15 +71,16 @@ def execute_notebook(path: Path, out_dir: Path, profile: str, seed: int, data_di
                      progress_bar: bool = False) -> Path:
     """Run one notebook with papermill in a fresh kernel; the executed copy goes to ``out_dir``.
 
-    Raises papermill's error (naming the failing cell) when a cell fails, or a timeout error when a
-    cell runs longer than ``CELL_TIMEOUT`` for the profile (a hung kernel must not hang a run).
+    Cells tagged ``interactive`` are shown but not run (:func:`headless_copy`). Raises papermill's
+    error (naming the failing cell) when a cell fails, or a timeout error when a cell runs longer
+    than ``CELL_TIMEOUT`` for the profile (a hung kernel must not hang a run).
     """
     import papermill as pm
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     pm.execute_notebook(
-        str(path), str(out_dir / path.name),
+        headless_copy(path), str(out_dir / path.name),
         parameters={"PROFILE": profile, "SEED": seed, "OUTPUT_DIR": str(out_dir),
                     "DATA_DIR": str(data_dir) if data_dir else None},
         kernel_name=kernel_name(), cwd=str(path.parent), progress_bar=progress_bar,

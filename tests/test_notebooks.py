@@ -99,5 +99,7 @@ def test_notebook_hygiene(path):
     assert {p.name for p in parsed} == {"PROFILE", "SEED", "DATA_DIR", "OUTPUT_DIR"}
     assert "google.colab" in code[0].source, "the first code cell is the guarded Colab install"
     assert f"colab.research.google.com/github/labkit-course/labkit/blob/main/notebooks/{path.name}" in nb.cells[0].source
+    widgets = [c for c in code if "widgets." in c.source]
+    assert all("interactive" in c.metadata.get("tags", []) for c in widgets), "tag widget cells 'interactive'"
     readme = (ROOT / "README.md").read_text()
     assert f"notebooks/{path.name}" in readme, "list the notebook in the README's table"

@@ -52,3 +52,18 @@ def test_select_by_number_and_unknown_names(two_notebooks):
 def test_cli_unknown_notebook_exits_2(capsys):
     assert main(["run", "--profile", "ci", "--only", "77"]) == 2
     assert "matches no notebook" in capsys.readouterr().err
+
+
+def test_interactive_cells_are_shown_not_run(tmp_path):
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    path = notebook(folder / "01_widget.ipynb", "x = 1", "raise RuntimeError('a widget waiting for a person')",
+                    "assert x == 1")
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[2].metadata["tags"] = ["interactive"]
+    nbformat.write(nb, path)
+    _, (result,) = run_notebooks("ci", output=tmp_path / "run", notebooks=[path])
+    assert result.status == "ok", result.error
+    executed = nbformat.read(tmp_path / "run" / "01_widget" / "01_widget.ipynb", as_version=4)
+    (widget,) = [c for c in executed.cells if "a widget waiting" in c.source]
+    assert widget.cell_type == "raw"  # shown in the executed copy, never run
