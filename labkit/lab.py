@@ -112,6 +112,8 @@ def quiet_library_warnings() -> None:
         warnings.filterwarnings("ignore", category=DeprecationWarning, module=module)
     # PolicySaver encodes TFP distribution specs that it never decodes again: harmless
     warnings.filterwarnings("ignore", message="Encoding a StructuredValue with type tfp", category=UserWarning)
+    # gym 0.23 marks env.seed deprecated, but TF-Agents' GymWrapper has no other way to seed a reset
+    warnings.filterwarnings("ignore", message=r".*env\.seed\(seed\)", category=DeprecationWarning)
 
 
 def setup(
