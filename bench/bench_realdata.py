@@ -12,8 +12,10 @@
 - ``ner/``: CoNLL-2003 train as train (valid carved from it by whole documents: the tuning split),
   and CoNLL-2003 valid as the test file. Its score is reported as **dev**, never as test.
 
-Targets (issue figures for the laptop profile): full fine-tuning at least 5 points above scratch at
-the smallest budget (mean over seeds) and not below scratch with all labels; intent accuracy at least
+Targets (issue figures for the laptop profile): full fine-tuning of the pretrained encoder (general
+text, then masked-LM on the unlabelled intent training messages) at least 5 points above scratch at
+the smallest budget (mean over seeds) and not below scratch with all labels (the gain from general text
+alone is reported beside it); intent accuracy at least
 0.90 with all labels; CoNLL-2003 dev entity F1 at least 0.82 with no word lost; 01 + 02 within 25 minutes.
 Without real data the script says so and exits 0 (nothing measured). Results: ``results/realdata_<profile>.json``.
 """
@@ -70,8 +72,10 @@ for seed in args.seeds:
     runs[seed] = {r.notebook[:2]: r for r in results}
 
 m = lambda key: [runs[s]["02"].metrics[key] for s in args.seeds]
-gain = mean_and_spread([100 * (p - s) for p, s in zip(m("cls_accuracy_pretrained_low"), m("cls_accuracy_scratch_low"))])
-gain_all = mean_and_spread([100 * (p - s) for p, s in zip(m("cls_accuracy"), m("cls_accuracy_scratch"))])
+points = lambda a, b: mean_and_spread([100 * (x - y) for x, y in zip(m(a), m(b))])
+general_gain = points("cls_accuracy_pretrained_low", "cls_accuracy_scratch_low")  # general text only
+gain = points("cls_accuracy_adapted_low", "cls_accuracy_scratch_low")  # + in-domain MLM: the kit's recipe
+gain_all = points("cls_accuracy_adapted", "cls_accuracy_scratch")
 minutes = [(runs[s]["01"].seconds + runs[s]["02"].seconds) / 60 for s in args.seeds]
 figures = {
     "seeds": args.seeds,
@@ -79,9 +83,10 @@ figures = {
              "ner": "CoNLL-2003 train (valid carved by documents) / CoNLL-2003 valid reported as dev"},
     "minutes_01_plus_02": minutes,
     "metrics": {s: {nb: r.metrics for nb, r in runs[s].items()} for s in args.seeds},
+    "general_pretraining_gain_points_smallest_budget": general_gain,
     "pretraining_gain_points_smallest_budget": gain,
     "pretraining_gain_points_all_labels": gain_all,
-    "intent_accuracy_all_labels": mean_and_spread(m("cls_accuracy")),
+    "intent_accuracy_all_labels": mean_and_spread(m("cls_accuracy_adapted")),
     "ner_entity_f1_conll_dev": mean_and_spread(m("ner_entity_f1")),
 }
 finish(f"realdata_{args.profile}", args.profile, figures, [

@@ -4,6 +4,7 @@
 artifact               files in ``lab.artifacts_dir``               made by
 =====================  ===========================================  ============
 ``encoder``            encoder.keras, vocab.txt, tokenizer.json     notebook 01
+``adapted_encoder``    adapted_encoder.keras (+ the same vocab)     notebook 01
 ``intent_classifier``  intent_classifier.keras, intent_labels.json  notebook 02
 ``ner_tagger``         ner_tagger.keras, ner_tags.json              notebook 02
 ``instruction_policy`` instruction_policy/ (a PolicySaver model)    notebook 03
@@ -29,6 +30,8 @@ class Artifact:
 
 ARTIFACTS: dict[str, Artifact] = {
     "encoder": Artifact(("encoder.keras", "vocab.txt", "tokenizer.json"), "01"),
+    # the encoder after more masked-LM on the intent training messages (domain-adaptive pretraining)
+    "adapted_encoder": Artifact(("adapted_encoder.keras", "vocab.txt", "tokenizer.json"), "01"),
     "intent_classifier": Artifact(("intent_classifier.keras", "intent_labels.json"), "02"),
     "ner_tagger": Artifact(("ner_tagger.keras", "ner_tags.json"), "02"),
     "instruction_policy": Artifact(("instruction_policy/saved_model.pb",), "03"),
@@ -72,17 +75,26 @@ def require(lab, name: str) -> Path:
 # --- the encoder -------------------------------------------------------------------
 
 
-def save_encoder(lab, bundle) -> Path:
+ENCODERS = ("encoder", "adapted_encoder")
+
+
+def _encoder_files(name: str) -> tuple[str, ...]:
+    if name not in ENCODERS:
+        raise ValueError(f"{name!r} is not an encoder artifact; expected one of: {', '.join(ENCODERS)}")
+    return ARTIFACTS[name].files
+
+
+def save_encoder(lab, bundle, name: str = "encoder") -> Path:
     """Save an :class:`~labkit.encoder.EncoderBundle`: encoder (.keras), vocabulary, tokenizer settings."""
     from labkit.text import save_vocabulary
 
     folder = lab.artifacts_dir
-    model_file, vocab_file, settings_file = ARTIFACTS["encoder"].files
+    model_file, vocab_file, settings_file = _encoder_files(name)
     bundle.encoder.save(folder / model_file)
     save_vocabulary(bundle.vocab, folder / vocab_file)
     settings = {"seq_len": bundle.seq_len, "lowercase": bool(bundle.tokenizer.lowercase)}
     (folder / settings_file).write_text(json.dumps(settings) + "\n")
-    print(f"saved the encoder and its vocabulary in {folder}")
+    print(f"saved {model_file} and its vocabulary in {folder}")
     return folder / model_file
 
 
@@ -95,13 +107,15 @@ def _tokenizer(lab):
     return make_tokenizer(vocab, settings["seq_len"], lowercase=settings["lowercase"]), vocab, settings["seq_len"]
 
 
-def load_encoder(lab):
-    """Notebook 01's pretrained encoder with its tokenizer, as an :class:`~labkit.encoder.EncoderBundle`."""
+def load_encoder(lab, name: str = "encoder"):
+    """Notebook 01's pretrained encoder (or ``adapted_encoder``) with its tokenizer, as an
+    :class:`~labkit.encoder.EncoderBundle`."""
     import keras
 
     from labkit.encoder import EncoderBundle
 
-    encoder = keras.saving.load_model(require(lab, "encoder"))
+    _encoder_files(name)
+    encoder = keras.saving.load_model(require(lab, name))
     return EncoderBundle(encoder, *_tokenizer(lab))
 
 

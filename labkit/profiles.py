@@ -30,6 +30,7 @@ class Profile:
     mlm_learning_rate: float
     mlm_mask_rate: float  # fraction of tokens the model must restore
     mlm_jit_compile: bool  # XLA for the MLM train step: 1.15x the tokens/s at laptop size on 2 cores, slower at ci size
+    dapt_epochs: int  # more masked-LM epochs on the intent training messages (domain-adaptive pretraining)
     # --- fine-tuning (stage 2) --------------------------------------------
     cls_epochs: int
     ner_epochs: int
@@ -61,7 +62,7 @@ PROFILES: dict[str, Profile] = {
             vocab_size=1000, seq_len=32,
             hidden_dim=32, num_layers=1, num_heads=2, intermediate_dim=64, lowercase=False,
             mlm_epochs=6, mlm_batch_size=32, mlm_learning_rate=3e-3, mlm_mask_rate=0.15,
-            mlm_jit_compile=False,
+            mlm_jit_compile=False, dapt_epochs=8,
             cls_epochs=3, ner_epochs=8, finetune_batch_size=32, finetune_learning_rate=3e-3,
             label_budgets=(0.25, 1.0), finetune_max_examples=1200,
             dqn_train_steps=1500, pg_train_iterations=40, instr_train_steps=3500, eval_episodes=10,
@@ -75,7 +76,7 @@ PROFILES: dict[str, Profile] = {
             vocab_size=4000, seq_len=48,
             hidden_dim=128, num_layers=2, num_heads=4, intermediate_dim=256, lowercase=True,
             mlm_epochs=10, mlm_batch_size=32, mlm_learning_rate=1e-3, mlm_mask_rate=0.15,
-            mlm_jit_compile=True,
+            mlm_jit_compile=True, dapt_epochs=10,
             cls_epochs=4, ner_epochs=3, finetune_batch_size=32, finetune_learning_rate=1e-3,
             label_budgets=(0.05, 0.25, 1.0), finetune_max_examples=None,
             dqn_train_steps=20_000, pg_train_iterations=200, instr_train_steps=10_000,
@@ -89,7 +90,7 @@ PROFILES: dict[str, Profile] = {
             vocab_size=8000, seq_len=128,
             hidden_dim=256, num_layers=4, num_heads=4, intermediate_dim=1024, lowercase=True,
             mlm_epochs=20, mlm_batch_size=128, mlm_learning_rate=5e-4, mlm_mask_rate=0.15,
-            mlm_jit_compile=True,
+            mlm_jit_compile=True, dapt_epochs=10,
             cls_epochs=10, ner_epochs=6, finetune_batch_size=64, finetune_learning_rate=3e-4,
             label_budgets=(0.05, 0.1, 0.25, 0.5, 1.0), finetune_max_examples=None,
             dqn_train_steps=20_000, pg_train_iterations=400, instr_train_steps=20_000,

@@ -49,6 +49,19 @@ def test_encoder_round_trip_and_embed_sentences(lab):
     np.testing.assert_allclose(vectors, embed_sentences(bundle, sentences), atol=1e-5)
 
 
+def test_the_adapted_encoder_is_saved_beside_the_general_one(lab):
+    general, adapted = EncoderBundle(*tiny_bundle(), 16), EncoderBundle(*tiny_bundle(), 16)
+    artifacts.save_encoder(lab, general)
+    assert not artifacts.exists(lab, "adapted_encoder")
+    artifacts.save_encoder(lab, adapted, name="adapted_encoder")
+    sentences = ["I lost my card", "shares fell"]
+    for name, bundle in (("encoder", general), ("adapted_encoder", adapted)):
+        np.testing.assert_allclose(embed_sentences(artifacts.load_encoder(lab, name), sentences),
+                                   embed_sentences(bundle, sentences), atol=1e-5)
+    with pytest.raises(ValueError, match="not an encoder artifact"):
+        artifacts.load_encoder(lab, "ner_tagger")
+
+
 def test_embed_sentences_ignores_padding():
     bundle = EncoderBundle(*tiny_bundle(), 16)
     ids = text.tokenize(bundle.tokenizer, ["the card"])
@@ -78,7 +91,7 @@ def test_finetuned_round_trip(lab):
 
 
 def test_unknown_artifact_names_the_known_ones(lab):
-    with pytest.raises(ValueError, match="unknown artifact 'encodr'; known artifacts: encoder, intent_classifier"):
+    with pytest.raises(ValueError, match="unknown artifact 'encodr'; known artifacts: encoder, adapted_encoder, intent_classifier"):
         artifacts.require(lab, "encodr")
 
 

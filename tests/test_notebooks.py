@@ -20,9 +20,9 @@ NOTEBOOKS = list_notebooks(ROOT / "notebooks")
 # Each notebook's headline figures; every one is recorded with the baseline it must beat.
 HEADLINES = {
     "00_setup_and_tour": [],
-    "01_self_supervised_pretraining": ["mlm_val_accuracy"],
+    "01_self_supervised_pretraining": ["mlm_val_accuracy", "dapt_val_accuracy"],
     "02_fine_tuning": ["cls_accuracy", "cls_accuracy_scratch", "cls_accuracy_scratch_low", "cls_accuracy_pretrained_low",
-                       "ner_entity_f1", "ner_token_accuracy", "ner_token_f1_entity_tags"],
+                       "cls_accuracy_adapted_low", "cls_accuracy_adapted", "ner_entity_f1", "ner_token_accuracy", "ner_token_f1_entity_tags"],
     "03_reinforcement_learning": ["cartpole_dqn_avg_return", "cartpole_second_avg_return",
                                   "instr_success_heldout_paraphrase"],
     "04_explainability": ["deletion_aoc_lime", "deletion_aoc_ig", "deletion_drop_k3_lime", "deletion_drop_k3_ig"],
