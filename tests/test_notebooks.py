@@ -35,7 +35,10 @@ OTHER_METRICS = {
     "04_explainability": ["lime_seconds_per_explanation", "lime_ig_rank_corr"],
 }
 # How far above its baseline each headline must be under ci (returns are in reward units, the rest in [0, 1]).
-MARGINS = {"cartpole_dqn_avg_return": 20.0, "cartpole_second_avg_return": 5.0}
+MARGINS = {"cartpole_dqn_avg_return": 20.0, "cartpole_second_avg_return": 5.0,
+           # ci's 1-layer, 32-wide encoder gains about 0.016 masked-token accuracy from in-domain MLM
+           # (0.077 -> 0.093); with the learning rate at 0 it gains nothing
+           "dapt_val_accuracy": 0.01}
 DEFAULT_MARGIN = 0.02
 
 
