@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 READY := $(VENV)/.ready
 PROFILE_ARG := $(if $(PROFILE),--profile $(PROFILE))
 
-.PHONY: setup run test lab bench data strip constraints
+.PHONY: setup run test lab bench data strip constraints editions
 
 setup: $(READY)
 
@@ -25,6 +25,9 @@ lab: $(READY)          ## JupyterLab on the notebooks, with the kit's kernel
 
 bench: $(READY)        ## benchmarks: figures and targets written to bench/results/; lists missed targets
 	$(BIN)/labkit bench $(PROFILE_ARG)
+
+editions: $(READY)     ## student edition (solutions removed, checks kept) and instructor edition, in editions/
+	$(BIN)/labkit editions
 
 data: $(READY)         ## regenerate the bundled data sets (byte-identical)
 	$(BIN)/python datasets/generate.py

@@ -1,10 +1,11 @@
-"""The ``labkit`` command: ``run``, ``bench``, ``env``."""
+"""The ``labkit`` command: ``run``, ``bench``, ``editions``, ``env``."""
 from __future__ import annotations
 
 import argparse
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from labkit.paths import base_dir
 
@@ -58,6 +59,17 @@ def _env(args: argparse.Namespace) -> int:
     return 0
 
 
+def _editions(args: argparse.Namespace) -> int:
+    from labkit.editions import write_editions
+    from labkit.runner import list_notebooks
+
+    out = Path(args.output) if args.output else base_dir() / "editions"
+    written = write_editions(list_notebooks(base_dir() / "notebooks"), out)
+    for name, paths in written.items():
+        print(f"{name} edition: {len(paths)} notebooks in {out / name}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="labkit", description="The labkit course kit.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -76,6 +88,10 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--profile", default="laptop", help="passed on to every script (default: laptop)")
     bench.add_argument("--report-only", action="store_true", help="passed on: print the figures, never fail")
     bench.set_defaults(func=_bench)
+
+    editions = sub.add_parser("editions", help="write the student and instructor editions of the notebooks")
+    editions.add_argument("--output", help="folder for student/ and instructor/ (default: editions/)")
+    editions.set_defaults(func=_editions)
 
     env = sub.add_parser("env", help="print versions, CPU/GPU and the Keras set-up")
     env.set_defaults(func=_env)

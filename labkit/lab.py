@@ -42,6 +42,11 @@ class Lab:
     def baselines_path(self) -> Path:
         return self.output_dir / "baselines.json"
 
+    @property
+    def exercises_path(self) -> Path:
+        """The verdict of each exercise check (``labkit.exercises.check``)."""
+        return self.output_dir / "exercises.json"
+
     def tensorboard_dir(self, name: str) -> Path:
         """A fresh-per-run TensorBoard log folder: ``tensorboard --logdir <output_dir>/tensorboard``."""
         return self.output_dir / "tensorboard" / name
@@ -139,7 +144,7 @@ def setup(
     seed_everything(seed)
     quiet_library_warnings()
     lab = Lab(notebook=notebook, profile=resolved, seed=seed, output_dir=out.resolve(), data_dir=data)
-    for stale in (lab.metrics_path, lab.baselines_path):  # figures of an earlier run must not survive
+    for stale in (lab.metrics_path, lab.baselines_path, lab.exercises_path):  # figures of an earlier run must not survive
         stale.unlink(missing_ok=True)
     source = f"real data from {data}" if data else "the bundled data sets"
     print(f"labkit: profile {resolved.name!r} ({resolved.description}), seed {seed}, {source}")

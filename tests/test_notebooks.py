@@ -13,6 +13,7 @@ import pytest
 from papermill.translators import PythonTranslator
 
 from labkit import artifacts
+from labkit.editions import edition, solution_blocks, student_source
 from labkit.runner import execute_notebook, list_notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,6 +77,25 @@ def test_notebook_runs_under_ci_and_beats_its_baselines(path, executed):
     assert not short, f"{path.stem}: headline figures not clearly above their baselines: {short}"
     flags = {m: v for m, v in metrics.items() if m.endswith("_ok")}
     assert all(v == 1 for v in flags.values()), flags
+    verdicts = read(out, "exercises.json")  # the committed notebooks are the instructor edition
+    assert len(verdicts) == len(cells(path, "check")) and set(verdicts.values()) <= {"right"}, verdicts
+
+
+def cells(path, tag):
+    return [c for c in nbformat.read(path, as_version=4).cells if tag in c.metadata.get("tags", [])]
+
+
+WITH_EXERCISES = [p for p in NOTEBOOKS if cells(p, "exercise")]
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("path", WITH_EXERCISES, ids=[p.stem for p in WITH_EXERCISES])
+def test_student_edition_runs_with_every_check_not_attempted(path, executed, tmp_path):
+    student = tmp_path / path.name
+    nbformat.write(edition(nbformat.read(path, as_version=4), student=True), student)
+    out = executed(path).parent / f"{path.stem}_student"  # beside the instructor run: same artifacts
+    verdicts = read(execute_notebook(student, out, "ci", 42, None).parent, "exercises.json")
+    assert len(verdicts) == len(cells(path, "check")) and set(verdicts.values()) == {"not attempted"}, verdicts
 
 
 @pytest.mark.notebook
@@ -116,5 +136,10 @@ def test_notebook_hygiene(path):
     assert f"colab.research.google.com/github/labkit-course/labkit/blob/main/notebooks/{path.name}" in nb.cells[0].source
     widgets = [c for c in code if "widgets." in c.source]
     assert all("interactive" in c.metadata.get("tags", []) for c in widgets), "tag widget cells 'interactive'"
+    for i, cell in enumerate(nb.cells):
+        if "exercise" in cell.metadata.get("tags", []):
+            assert len(solution_blocks(cell.source)) == 1, "one solution block per exercise cell"
+            assert "= None" in student_source(cell.source), "the student's line sets the answer to None"
+            assert "check" in nb.cells[i + 1].metadata.get("tags", []), "a check cell follows each exercise"
     readme = (ROOT / "README.md").read_text()
     assert f"notebooks/{path.name}" in readme, "list the notebook in the README's table"
