@@ -39,3 +39,124 @@ def csv_loaded(lab, answer) -> str:
 
     return check(lab, "00.4 CSV", answer, lambda a: isinstance(a, LabeledTexts) and len(a) == 3,
                  "write a header line 'sentence,intent' and three rows, then data.read_text_label(path)")
+
+
+# --- 01 · self-supervised pretraining ---------------------------------------------------------
+
+
+def word_pieces(lab, answer, tokenizer, vocab, word) -> str:
+    from labkit.text import PAD_ID, tokenize
+
+    expected = [vocab[i] for i in tokenize(tokenizer, [word])[0] if i != PAD_ID]
+    return check(lab, "01.1 word pieces", answer, lambda a: list(a) == expected,
+                 f"tokenize [{word!r}] with text.tokenize, drop the [PAD] ids (0) and look each id up in vocab")
+
+
+def masked_per_window(lab, answer, profile) -> str:
+    expected = profile.seq_len * profile.mlm_mask_rate * 0.8
+    return check(lab, "01.2 [MASK] per window", answer, close_to(expected, 0.05),
+                 "a full window has seq_len tokens; mlm_mask_rate of them are selected; 80 % of those become [MASK]")
+
+
+def perplexity(lab, answer, val_loss) -> str:
+    import math
+
+    expected = math.exp(val_loss)
+    return check(lab, "01.3 perplexity", answer, close_to(expected, 0.01 * expected),
+                 "perplexity is e to the power of the mean cross-entropy (the validation loss, in nats)")
+
+
+def nearest_token(lab, answer, encoder, vocab, word) -> str:
+    import numpy as np
+
+    from labkit.text import SPECIAL_TOKENS
+
+    if word not in vocab:
+        return check(lab, "01.4 nearest token", answer, lambda a: False,
+                     f"{word!r} is not a whole word in this vocabulary: pick another word")
+    embeddings = np.asarray(encoder.get_layer("embedding").token_embedding.embeddings)
+    unit = embeddings / np.linalg.norm(embeddings, axis=1, keepdims=True)
+    similarity = unit @ unit[vocab.index(word)]
+    similarity[: len(SPECIAL_TOKENS)] = -np.inf
+    similarity[vocab.index(word)] = -np.inf
+    expected = vocab[int(similarity.argmax())]
+    return check(lab, "01.4 nearest token", answer, lambda a: a == expected,
+                 "normalise every embedding row to length 1, take dot products with the word's row, skip the "
+                 "word itself and the special tokens, and return the vocabulary entry with the largest one")
+
+
+# --- 02 · fine-tuning -----------------------------------------------------------------------
+
+
+def budget_size(lab, answer, expected) -> str:
+    return check(lab, "02.1 budget size", answer, lambda a: a == expected,
+                 "budget_indices(y_train, fraction, SEED) returns the indices the smallest budget keeps")
+
+
+def macro_f1(lab, answer, y_true, y_pred) -> str:
+    import sklearn.metrics
+
+    expected = sklearn.metrics.f1_score(y_true, y_pred, average="macro")
+    return check(lab, "02.2 macro F1", answer, close_to(expected, 1e-4),
+                 "sklearn.metrics.f1_score(..., average='macro') on the test labels and the predictions")
+
+
+def all_o_entity_f1(lab, answer, true_tags) -> str:
+    import seqeval.metrics
+
+    expected = seqeval.metrics.f1_score(true_tags, [["O"] * len(tags) for tags in true_tags])
+    return check(lab, "02.3 all-O entity F1", answer, close_to(expected, 1e-6),
+                 "an all-O tagger finds no entity at all: what are its precision and recall?")
+
+
+def gain_points(lab, answer, adapted, scratch) -> str:
+    return check(lab, "02.4 gain", answer, close_to(100 * (adapted - scratch), 0.05),
+                 "subtract the two test accuracies at the smallest budget and multiply by 100 (points, not a fraction)")
+
+
+# --- 03 · reinforcement learning ------------------------------------------------------------
+
+
+def td_target(lab, answer) -> str:
+    return check(lab, "03.1 TD target", answer, close_to(1 + 0.99 * 50, 1e-6),
+                 "y = r + gamma * (1 - d) * max Q(s', a'); here the episode goes on, so d = 0")
+
+
+def discounted_return(lab, answer) -> str:
+    expected = sum(0.99 ** k for k in range(200))
+    return check(lab, "03.2 discounted return", answer, close_to(expected, 0.01),
+                 "G_0 is the sum of gamma**k * r_k over the 200 steps, with r_k = 1 (a geometric series)")
+
+
+def q_net_parameters(lab, answer, sizes) -> str:
+    expected = sum(n * m + m for n, m in zip(sizes, sizes[1:]))  # weights and biases of each Dense layer
+    return check(lab, "03.3 Q-network parameters", answer, lambda a: a == expected,
+                 "a Dense layer from n inputs to m units has n * m weights plus m biases; "
+                 "CartPole gives 4 inputs, and there are 2 actions")
+
+
+# --- 04 · explainability --------------------------------------------------------------------
+
+
+def top_word(lab, answer, words, scores) -> str:
+    import numpy as np
+
+    expected = words[int(np.argmax(scores))]
+    return check(lab, "04.1 top word", answer, lambda a: a == expected,
+                 "explain.split_words(text) gives the words, in the order of the scores")
+
+
+def drop_after_top_word(lab, answer, classify, words, scores, label) -> str:
+    from labkit.explain import deletion_curve
+
+    expected = float(deletion_curve(classify, words, scores, label, 1)[1])
+    return check(lab, "04.2 drop", answer, close_to(expected, 0.01),
+                 "join the words without the top one with spaces, classify it, and subtract its probability "
+                 "of `label` from the full sentence's")
+
+
+def lime_ig_correlation(lab, answer, lime, ig) -> str:
+    from labkit.explain import rank_correlation
+
+    return check(lab, "04.3 rank correlation", answer, close_to(rank_correlation(lime, ig), 1e-6),
+                 "Spearman's rank correlation of the two score vectors (scipy.stats.spearmanr, or explain.rank_correlation)")

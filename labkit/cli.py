@@ -1,4 +1,4 @@
-"""The ``labkit`` command: ``run``, ``bench``, ``editions``, ``env``."""
+"""The ``labkit`` command: ``run``, ``bench``, ``editions``, ``expected``, ``env``."""
 from __future__ import annotations
 
 import argparse
@@ -70,6 +70,17 @@ def _editions(args: argparse.Namespace) -> int:
     return 0
 
 
+def _expected(args: argparse.Namespace) -> int:
+    from labkit import expected
+
+    if args.update:
+        changed = expected.update(args.update)
+        print(f"{args.update}: {'updated' if changed else 'already up to date'}")
+    else:
+        print(expected.tables())
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="labkit", description="The labkit course kit.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -92,6 +103,10 @@ def main(argv: list[str] | None = None) -> int:
     editions = sub.add_parser("editions", help="write the student and instructor editions of the notebooks")
     editions.add_argument("--output", help="folder for student/ and instructor/ (default: editions/)")
     editions.set_defaults(func=_editions)
+
+    exp = sub.add_parser("expected", help="the figures a normal run gives, per notebook and profile (from bench/results)")
+    exp.add_argument("--update", metavar="FILE", help="rewrite the marked block of FILE (README.md) instead of printing")
+    exp.set_defaults(func=_expected)
 
     env = sub.add_parser("env", help="print versions, CPU/GPU and the Keras set-up")
     env.set_defaults(func=_env)

@@ -148,3 +148,68 @@ def plot_frames(frames: Sequence, title: str = "", every: int = 1, max_frames: i
     fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     return fig
+
+
+def plot_grid_paths(paths: Mapping[str, Sequence[int]], shape: tuple[int, int], special: Mapping[str, Sequence[int]],
+                    title: str = "", ax=None):
+    """Paths over a grid world whose states are numbered row by row (``state = row * columns + column``).
+
+    ``paths``: a list of visited states per name; ``special``: cells to shade, e.g. ``{"cliff": [37, ..., 46]}``.
+    """
+    import numpy as np
+
+    rows, columns = shape
+    ax = ax or plt.subplots(figsize=(0.55 * columns + 1, 0.55 * rows + 1))[1]
+    from matplotlib.colors import ListedColormap
+
+    grid = np.zeros(shape)
+    colours = ["white"] + [plt.cm.Pastel2(i) for i in range(len(special))]
+    for value, (name, cells) in enumerate(special.items(), start=1):
+        for cell in cells:
+            grid[divmod(cell, columns)] = value
+        ax.plot([], [], "s", color=colours[value], markersize=9, label=name)
+    ax.imshow(grid, cmap=ListedColormap(colours), vmin=0, vmax=len(special))
+    ax.grid(which="minor", color="lightgrey", linewidth=0.5)
+    for (name, path), offset in zip(paths.items(), np.linspace(-0.15, 0.15, len(paths))):
+        r, c = np.divmod(np.asarray(path), columns)
+        ax.plot(c + offset, r + offset, "-o", markersize=3, label=f"{name} ({len(path) - 1} steps)")
+    ax.set_xticks(np.arange(-0.5, columns), minor=True)
+    ax.set_yticks(np.arange(-0.5, rows), minor=True)
+    ax.tick_params(which="both", length=0, labelbottom=False, labelleft=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.05), ncol=len(paths) + len(special), frameon=False)
+    ax.set_title(title)
+    return ax
+
+
+def plot_pipeline(ax=None):
+    """The course at a glance: each stage notebook, the artifacts it hands on, and the applications on top."""
+    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+    ax = ax or plt.subplots(figsize=(12, 4.6))[1]
+    boxes = {  # name: (x, y, text, colour)
+        "data": (0.0, 2.0, "datasets/\ncorpus · intents · NER\n(or DATA_DIR)", "#eeeeee"),
+        "01": (2.6, 3.2, "01 pretraining\nmasked LM, then\nin-domain MLM", "#cfe2f3"),
+        "02": (5.4, 3.2, "02 fine-tuning\nintents, NER", "#cfe2f3"),
+        "03": (5.4, 0.8, "03 reinforcement\nlearning: DQN,\ninstruction agent", "#d9ead3"),
+        "04": (8.2, 2.0, "04 explainability\nLIME, IG,\ndeletion test", "#fff2cc"),
+        "apps": (10.8, 2.0, "applications\n(case studies,\ncapstone)", "#f4cccc"),
+    }
+    width, height = 2.0, 1.1
+    for x, y, label, colour in boxes.values():
+        ax.add_patch(FancyBboxPatch((x, y), width, height, boxstyle="round,pad=0.05", facecolor=colour, edgecolor="grey"))
+        ax.text(x + width / 2, y + height / 2, label, ha="center", va="center", fontsize=9)
+    edges = [("data", "01", "corpus"), ("data", "02", ""), ("01", "02", "encoder,\nadapted_encoder"),
+             ("01", "03", "encoder"), ("02", "04", "intent_classifier,\nner_tagger"),
+             ("03", "04", "instruction_policy"), ("04", "apps", "")]
+    for start, end, label in edges:
+        (x0, y0, *_), (x1, y1, *_) = boxes[start], boxes[end]
+        a, b = (x0 + width, y0 + height / 2), (x1, y1 + height / 2)
+        ax.add_patch(FancyArrowPatch(a, b, arrowstyle="-|>", mutation_scale=12, color="dimgrey"))
+        if label:
+            ax.text((a[0] + b[0]) / 2, (a[1] + b[1]) / 2 + 0.12, label, ha="center", va="bottom", fontsize=7.5,
+                    color="dimgrey", style="italic")
+    ax.set_xlim(-0.2, 13.0)
+    ax.set_ylim(0.5, 4.6)
+    ax.axis("off")
+    ax.set_title("pretraining → fine-tuning → reinforcement learning → explainability → applications")
+    return ax

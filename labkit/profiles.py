@@ -39,6 +39,7 @@ class Profile:
     label_budgets: tuple[float, ...]  # fractions of the training labels
     finetune_max_examples: int | None  # training examples kept for fine-tuning (None: all)
     # --- reinforcement learning (stage 3) ---------------------------------
+    tabular_episodes: int  # episodes of tabular Q-learning and of SARSA on CliffWalking
     dqn_train_steps: int
     pg_train_iterations: int
     instr_train_steps: int
@@ -65,7 +66,7 @@ PROFILES: dict[str, Profile] = {
             mlm_jit_compile=False, dapt_epochs=16,
             cls_epochs=3, ner_epochs=8, finetune_batch_size=32, finetune_learning_rate=3e-3,
             label_budgets=(0.25, 1.0), finetune_max_examples=1200,
-            dqn_train_steps=1500, pg_train_iterations=40, instr_train_steps=3500, eval_episodes=10,
+            tabular_episodes=200, dqn_train_steps=1500, pg_train_iterations=40, instr_train_steps=3500, eval_episodes=10,
             instr_grid_size=5, instr_num_objects=4, instr_eval_episodes=100,
             lime_samples=100, ig_steps=8, deletion_sentences=5,
         ),
@@ -79,7 +80,7 @@ PROFILES: dict[str, Profile] = {
             mlm_jit_compile=True, dapt_epochs=10,
             cls_epochs=4, ner_epochs=5, finetune_batch_size=32, finetune_learning_rate=1e-3,
             label_budgets=(0.05, 0.25, 1.0), finetune_max_examples=None,
-            dqn_train_steps=20_000, pg_train_iterations=200, instr_train_steps=10_000,
+            tabular_episodes=500, dqn_train_steps=20_000, pg_train_iterations=200, instr_train_steps=10_000,
             eval_episodes=20, instr_grid_size=5, instr_num_objects=4, instr_eval_episodes=300,
             lime_samples=1000, ig_steps=32, deletion_sentences=40,
         ),
@@ -93,7 +94,7 @@ PROFILES: dict[str, Profile] = {
             mlm_jit_compile=True, dapt_epochs=10,
             cls_epochs=10, ner_epochs=6, finetune_batch_size=64, finetune_learning_rate=3e-4,
             label_budgets=(0.05, 0.1, 0.25, 0.5, 1.0), finetune_max_examples=None,
-            dqn_train_steps=20_000, pg_train_iterations=400, instr_train_steps=20_000,
+            tabular_episodes=500, dqn_train_steps=20_000, pg_train_iterations=400, instr_train_steps=20_000,
             eval_episodes=50, instr_grid_size=5, instr_num_objects=4, instr_eval_episodes=500,
             lime_samples=2000, ig_steps=64, deletion_sentences=100,
         ),

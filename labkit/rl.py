@@ -53,6 +53,22 @@ def evaluate(env, policy, episodes: int) -> Evaluation:
     return Evaluation(float(returns.mean()), float((returns > 0).mean()), episodes)
 
 
+def sampled_batches(replay_buffer, batch_size: int = 64, num_steps: int = 2):
+    """An iterator of training batches from ``replay_buffer``, each drawn when ``next()`` asks for it.
+
+    ``replay_buffer.as_dataset(...)`` alone gets a prefetch step from tf.data, which samples ahead in a
+    background thread while the driver is still adding transitions: what a batch holds then depends on
+    thread timing, and two runs with the same seed differ. Here each batch is sampled from the buffer
+    as it is at that moment.
+    """
+    import tensorflow as tf
+
+    serial = tf.data.Options()
+    serial.experimental_optimization.inject_prefetch = False
+    serial.autotune.enabled = False
+    return iter(replay_buffer.as_dataset(sample_batch_size=batch_size, num_steps=num_steps).with_options(serial))
+
+
 def rollout(env, policy, max_frames: int = 40, start=None) -> tuple[list[np.ndarray], float]:
     """One episode of ``policy``: its frames (``env.render(mode="rgb_array")``) and its return.
 

@@ -12,27 +12,19 @@ import nbformat
 import pytest
 from papermill.translators import PythonTranslator
 
-from labkit import artifacts
+from labkit import artifacts, expected
 from labkit.editions import edition, solution_blocks, student_source
+from labkit.expected import HEADLINES
 from labkit.runner import execute_notebook, list_notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = list_notebooks(ROOT / "notebooks")
-# Each notebook's headline figures; every one is recorded with the baseline it must beat.
-HEADLINES = {
-    "00_setup_and_tour": [],
-    "01_self_supervised_pretraining": ["mlm_val_accuracy", "dapt_val_accuracy"],
-    "02_fine_tuning": ["cls_accuracy", "cls_accuracy_scratch", "cls_accuracy_scratch_low", "cls_accuracy_pretrained_low",
-                       "cls_accuracy_adapted_low", "cls_accuracy_adapted", "ner_entity_f1", "ner_token_accuracy", "ner_token_f1_entity_tags"],
-    "03_reinforcement_learning": ["cartpole_dqn_avg_return", "cartpole_second_avg_return",
-                                  "instr_success_heldout_paraphrase"],
-    "04_explainability": ["deletion_aoc_lime", "deletion_aoc_ig", "deletion_drop_k3_lime", "deletion_drop_k3_ig"],
-}
 OTHER_METRICS = {
     "00_setup_and_tour": ["keras_hub_layer_ok", "tf_agents_agent_ok", "intents_train_examples", "ner_train_sentences"],
     "01_self_supervised_pretraining": ["mlm_val_loss", "pretrain_tokens_per_second", "encoder_params"],
     "02_fine_tuning": ["ner_test_words_lost"],
-    "03_reinforcement_learning": ["instr_success_train", "instr_success_heldout_combination"],
+    "03_reinforcement_learning": ["instr_success_train", "instr_success_heldout_combination", "cliff_greedy_return_qlearning",
+                                  "cliff_greedy_return_sarsa", "cliff_online_return_qlearning", "cliff_online_return_sarsa"],
     "04_explainability": ["lime_seconds_per_explanation", "lime_ig_rank_corr"],
 }
 # How far above its baseline each headline must be under ci (returns are in reward units, the rest in [0, 1]).
@@ -119,6 +111,11 @@ def test_same_seed_same_metrics(number, executed, tmp_path):
         {m: v for m, v in second.items() if m not in speed}
 
 
+def test_the_readme_shows_the_current_expected_results():
+    readme = (ROOT / "README.md").read_text()
+    assert expected.tables() in readme, "run: labkit expected --update README.md"
+
+
 def test_every_notebook_has_its_headlines_listed():
     assert [p.stem for p in NOTEBOOKS if p.stem not in HEADLINES] == []
 
@@ -141,5 +138,6 @@ def test_notebook_hygiene(path):
             assert len(solution_blocks(cell.source)) == 1, "one solution block per exercise cell"
             assert "= None" in student_source(cell.source), "the student's line sets the answer to None"
             assert "check" in nb.cells[i + 1].metadata.get("tags", []), "a check cell follows each exercise"
+    assert any("expected.table(lab.notebook)" in c.source for c in code), "show what a normal run gives"
     readme = (ROOT / "README.md").read_text()
     assert f"notebooks/{path.name}" in readme, "list the notebook in the README's table"

@@ -12,6 +12,8 @@ from tf_agents.environments import suite_gym, tf_py_environment
 from tf_agents.networks import actor_distribution_network, sequential
 from tf_agents.replay_buffers import tf_uniform_replay_buffer
 
+from labkit import rl
+
 
 def collect_and_train_dqn(env, agent, n_step=1):
     """Collect a few steps into a replay buffer, then one DQN update; returns the loss."""
@@ -43,3 +45,17 @@ def test_reinforce_on_cartpole():
     buffer = tf_uniform_replay_buffer.TFUniformReplayBuffer(agent.collect_data_spec, 1, 600)
     dynamic_episode_driver.DynamicEpisodeDriver(env, agent.collect_policy, [buffer.add_batch], num_episodes=1).run()
     assert np.isfinite(float(agent.train(buffer.gather_all()).loss))
+
+
+def test_sampled_batches_draw_from_the_buffer_as_it_is_when_asked():
+    spec = tf.TensorSpec((), tf.int32)
+    buffer = tf_uniform_replay_buffer.TFUniformReplayBuffer(spec, batch_size=1, max_length=100)
+    buffer.add_batch(tf.constant([0]))
+    buffer.add_batch(tf.constant([1]))
+    batches = rl.sampled_batches(buffer, batch_size=32, num_steps=2)
+    first, _ = next(batches)
+    assert first.shape == (32, 2) and set(first[:, 0].numpy()) == {0}  # only the pair (0, 1) exists yet
+    for value in range(2, 10):
+        buffer.add_batch(tf.constant([value]))
+    later, _ = next(batches)
+    assert later.numpy()[:, 0].max() > 1  # sampled after the additions, not prefetched before them

@@ -1,0 +1,85 @@
+"""What a normal run gives: each notebook's headline figures per profile, as the benchmarks measured them.
+
+The figures come from ``bench/results/notebooks_<profile>.json`` (``bench/bench_notebooks.py``): the
+median and the range over the seeds benchmarked, so a learner can tell a normal run from a broken one.
+"""
+from __future__ import annotations
+
+import json
+import statistics
+
+from labkit.paths import base_dir
+
+# Each notebook's headline figures; each is recorded with the baseline it must beat (tests/test_notebooks.py).
+HEADLINES = {
+    "00_setup_and_tour": [],
+    "01_self_supervised_pretraining": ["mlm_val_accuracy", "dapt_val_accuracy"],
+    "02_fine_tuning": ["cls_accuracy", "cls_accuracy_scratch", "cls_accuracy_scratch_low", "cls_accuracy_pretrained_low",
+                       "cls_accuracy_adapted_low", "cls_accuracy_adapted", "ner_entity_f1", "ner_token_accuracy",
+                       "ner_token_f1_entity_tags"],
+    "03_reinforcement_learning": ["cartpole_dqn_avg_return", "cartpole_second_avg_return",
+                                  "instr_success_heldout_paraphrase"],
+    "04_explainability": ["deletion_aoc_lime", "deletion_aoc_ig", "deletion_drop_k3_lime", "deletion_drop_k3_ig"],
+}
+PROFILES = ("ci", "laptop", "gpu")
+
+
+def _results(profile: str) -> dict | None:
+    path = base_dir() / "bench" / "results" / f"notebooks_{profile}.json"
+    return json.loads(path.read_text()) if path.is_file() else None
+
+
+def _cell(values: list[float], digits: int = 3) -> str:
+    if not values:
+        return "not measured"
+    middle, low, high = statistics.median(values), min(values), max(values)
+    spread = f" ({low:.{digits}g} to {high:.{digits}g})" if len(values) > 1 else ""
+    return f"{middle:.{digits}g}{spread}"
+
+
+def table(notebook: str) -> str:
+    """A Markdown table of ``notebook``'s headline figures and wall time, one column per profile."""
+    if notebook not in HEADLINES:
+        raise ValueError(f"unknown notebook {notebook!r}; known: {', '.join(HEADLINES)}")
+    results = {p: _results(p) for p in PROFILES}
+    columns = []
+    for profile in PROFILES:
+        r = results[profile]
+        seeds = r["seeds"] if r and notebook in r["metrics"] else []
+        columns.append(f"`{profile}` ({len(seeds)} seeds)" if seeds else f"`{profile}`")
+    rows = [f"| figure | {' | '.join(columns)} |", "|---" * (len(PROFILES) + 1) + "|"]
+    for name in ["minutes", *HEADLINES[notebook]]:
+        cells = []
+        for profile in PROFILES:
+            r = results[profile]
+            if not r or notebook not in r["metrics"]:
+                cells.append("not measured")
+            elif name == "minutes":
+                cells.append(_cell([s / 60 for s in r["seconds"][notebook]], 2))
+            else:
+                cells.append(_cell([m[name] for m in r["metrics"][notebook].values() if name in m]))
+        rows.append(f"| {name.replace('_', ' ') if name == 'minutes' else f'`{name}`'} | {' | '.join(cells)} |")
+    return "\n".join(rows)
+
+
+BEGIN, END = "<!-- expected results: begin (labkit expected --update README.md) -->", "<!-- expected results: end -->"
+
+
+def tables() -> str:
+    """The tables of every notebook with headline figures, each under its notebook's name."""
+    return "\n\n".join(f"**{notebook}**\n\n{table(notebook)}" for notebook, names in HEADLINES.items() if names)
+
+
+def update(path) -> bool:
+    """Rewrite the part of ``path`` between the two markers with :func:`tables`; True when it changed."""
+    from pathlib import Path
+
+    path = Path(path)
+    content = path.read_text()
+    if BEGIN not in content or END not in content:
+        raise ValueError(f"{path} has no '{BEGIN}' ... '{END}' block to fill")
+    head, rest = content.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    new = f"{head}{BEGIN}\n{tables()}\n{END}{tail}"
+    path.write_text(new)
+    return new != content
