@@ -160,3 +160,71 @@ def lime_ig_correlation(lab, answer, lime, ig) -> str:
 
     return check(lab, "04.3 rank correlation", answer, close_to(rank_correlation(lime, ig), 1e-6),
                  "Spearman's rank correlation of the two score vectors (scipy.stats.spearmanr, or explain.rank_correlation)")
+
+
+# --- 06 · financial sentiment monitoring ------------------------------------------------------
+
+
+def lexicon_errors(lab, answer, predicted, true) -> str:
+    expected = sum(p != t for p, t in zip(predicted, true))
+    return check(lab, "06.1 lexicon errors", answer, lambda a: a == expected,
+                 "count the test sentences whose lexicon label differs from the true label (a whole number)")
+
+
+def idf_weight(lab, answer, vectorizer, word) -> str:
+    def right(a):  # looked up inside the test: a word missing from the vocabulary becomes a hint, not a crash
+        return close_to(float(vectorizer.idf_[vectorizer.vocabulary_[word]]), 1e-3)(a)
+    return check(lab, "06.2 idf", answer, right,
+                 "idf(t) = ln((1 + n) / (1 + df(t))) + 1, with n the training sentences and df(t) those holding "
+                 "the word (lower case, as the vectorizer's tokens)")
+
+
+def cusum_alarm_step(lab, answer, z, k, h) -> str:
+    down, expected = 0.0, None
+    for t, x in enumerate(z):
+        down = max(0.0, down - x - k)
+        if down > h:
+            expected = t
+            break
+    return check(lab, "06.3 CUSUM alarm", answer, lambda a: a == expected,
+                 "S-_t = max(0, S-_{t-1} - z_t - k) from S-_{-1} = 0; the alarm is the first t (counting from 0) "
+                 "with S-_t > h")
+
+
+def ewma_last(lab, answer, x, lam) -> str:
+    z = x[0]
+    for value in x[1:]:
+        z = lam * value + (1 - lam) * z
+    return check(lab, "06.4 EWMA", answer, close_to(z, 1e-6),
+                 "z_0 = x_0, then z_t = lambda * x_t + (1 - lambda) * z_{t-1}; give the last z_t")
+
+
+# --- 05 · customer service ----------------------------------------------------------------------------
+
+
+def oos_share(lab, answer, y_test, oos_id) -> str:
+    import numpy as np
+
+    return check(lab, "05.1 out-of-scope share", answer, close_to(float(np.mean(y_test == oos_id)), 0.002),
+                 "compare y['test'] with oos_id and take the mean of the booleans")
+
+
+def oos_recall_at(lab, answer, probs, y_true, oos_id, threshold) -> str:
+    from labkit.service import oos_scores, predict_with_threshold
+
+    expected = oos_scores(y_true, predict_with_threshold(probs, oos_id, threshold), oos_id).oos_recall
+    return check(lab, "05.2 recall by hand", answer, close_to(expected, 0.002),
+                 "a request is flagged when its top probability is below 0.5 OR its top class is oos_id; recall is "
+                 "the share of the truly out-of-scope validation requests that are flagged")
+
+
+def answer_value(lab, answer, rewards, q) -> str:
+    expected = q * rewards.right_answer + (1 - q) * rewards.wrong_answer
+    return check(lab, "05.3 value of answering", answer, close_to(expected, 1e-6),
+                 "weigh the reward of a right answer by q and that of a wrong one by 1 - q")
+
+
+def break_even(lab, answer, rewards) -> str:
+    expected = (rewards.hand_over - rewards.wrong_answer) / (rewards.right_answer - rewards.wrong_answer)
+    return check(lab, "05.4 break-even confidence", answer, close_to(expected, 1e-6),
+                 "q * right + (1 - q) * wrong = hand_over is linear in q: collect the q terms on one side")

@@ -5,6 +5,9 @@ Layout (the bundled ``datasets/`` folder and a user's ``DATA_DIR`` alike)::
     corpus/*.txt                      plain text, one document or sentence per line
     intents/{train,valid,test}.csv    a header with a text column and a label column
     ner/{train,valid,test}.txt        CoNLL: ``token ... tag`` per line, blank line between sentences
+    service/data_full.json            CLINC150's layout: in-scope and out-of-scope requests (notebook 05)
+    finance/Sentences_*.txt           Financial PhraseBank: ``sentence@label`` per line (notebook 06);
+    finance/{stream,shifts}.csv       dated headlines, and the sentiment shifts injected into them
 
 ``valid`` is optional: when it is missing it is carved out of ``train`` with the seed.
 Every reader checks the whole file before returning, so bad input never half-loads.
@@ -12,9 +15,11 @@ Every reader checks the whole file before returning, so bad input never half-loa
 from __future__ import annotations
 
 import csv
+import json
 import random
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from labkit.paths import repo_root
@@ -24,6 +29,9 @@ DATASETS = {
     "corpus": "unlabeled text for pretraining (corpus/*.txt)",
     "intents": "customer-support intents (intents/{train,valid,test}.csv)",
     "ner": "named entities in CoNLL format (ner/{train,valid,test}.txt)",
+    "service": "customer requests with out-of-scope ones kept apart, CLINC150's layout (service/data_full.json)",
+    "finance": "financial sentences in Financial PhraseBank's layout (finance/Sentences_AllAgree.txt ...), "
+               "and a dated headline stream (finance/stream.csv, finance/shifts.csv)",
 }
 TEXT_COLUMNS = ("text", "sentence", "utterance", "query", "question")
 LABEL_COLUMNS = ("label", "category", "intent", "class", "target")
@@ -182,6 +190,54 @@ def read_text_label(
     return LabeledTexts(texts, labels)
 
 
+CLINC_KEYS = {"train": "train", "valid": "val", "test": "test"}  # split -> CLINC150's key
+OUT_OF_SCOPE = "oos"  # CLINC150's name for the out-of-scope intent
+
+
+def read_clinc(path: str | Path) -> dict[str, LabeledTexts]:
+    """Read CLINC150's ``data_full.json`` into ``{"train", "valid", "test"}`` splits.
+
+    Each split holds its in-scope requests (key ``train``, ``val`` or ``test``) followed by its
+    out-of-scope ones (``oos_train``, ...), labelled ``oos``. Every intent of ``val`` and ``test``
+    must occur in ``train``.
+    """
+    path = Path(path)
+    _require_file(path)
+    try:
+        content = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise DataFormatError(f"{path}, line {error.lineno}: not valid JSON ({error.msg})") from None
+    keys = [k for key in CLINC_KEYS.values() for k in (key, f"oos_{key}")]
+    missing = [k for k in keys if not isinstance(content, dict) or k not in content]
+    if missing:
+        raise DataFormatError(f"{path}: key(s) {missing} missing; CLINC150's data_full.json has {keys}, each a "
+                              "list of [text, intent] (the oos_* keys hold the out-of-scope requests)")
+    if not content["oos_train"]:
+        raise DataFormatError(f"{path}, key 'oos_train': no out-of-scope training requests; the model needs "
+                              "some to learn the out-of-scope class")
+    splits = {}
+    for split, key in CLINC_KEYS.items():
+        texts, labels = [], []
+        for k in (key, f"oos_{key}"):
+            for i, row in enumerate(content[k]):
+                if not (isinstance(row, list) and len(row) == 2 and all(isinstance(x, str) and x.strip() for x in row)):
+                    raise DataFormatError(f"{path}, key {k!r}, entry {i}: expected [text, intent], got {row!r}")
+                if k.startswith("oos_") and row[1] != OUT_OF_SCOPE:
+                    raise DataFormatError(f"{path}, key {k!r}, entry {i}: intent {row[1]!r} in an out-of-scope "
+                                          f"list (expected {OUT_OF_SCOPE!r})")
+                texts.append(row[0].strip())
+                labels.append(row[1].strip())
+        splits[split] = LabeledTexts(texts, labels)
+    known = set(splits["train"].labels)
+    for split in ("valid", "test"):
+        unseen = next((i for i, label in enumerate(splits[split].labels) if label not in known), None)
+        if unseen is not None:
+            key = CLINC_KEYS[split]
+            raise DataFormatError(f"{path}, key {key!r}, entry {unseen}: intent {splits[split].labels[unseen]!r} "
+                                  "never occurs in 'train', so no model trained on it can predict it")
+    return splits
+
+
 def read_corpus(path: str | Path) -> list[str]:
     """Read a plain-text corpus: a ``.txt`` file, or every ``*.txt`` in a folder (sorted); one line each, blanks dropped."""
     path = Path(path)
@@ -281,10 +337,158 @@ def load_ner(data_dir: str | Path | None = None, seed: int = 0) -> dict[str, lis
     return _splits(_root(data_dir, "ner"), ".txt", read_conll, seed)
 
 
+def load_service(data_dir: str | Path | None = None) -> dict[str, LabeledTexts]:
+    """The customer-service set (``service/data_full.json``) as ``{"train", "valid", "test"}`` splits,
+    out-of-scope requests labelled ``oos`` (:func:`read_clinc`)."""
+    return read_clinc(_root(data_dir, "service") / "data_full.json")
+
+
+PHRASEBANK_LABELS = ("positive", "negative", "neutral")
+FINANCE_FRACTIONS = (0.8, 0.1, 0.1)  # PhraseBank has no official split: train/valid/test made with the seed
+
+
+@dataclass
+class PhraseBankFile(LabeledTexts):
+    """The sentences and labels of one Financial PhraseBank file, and the encoding it was read with."""
+
+    encoding: str = "UTF-8"
+
+
+def read_phrasebank(path: str | Path) -> PhraseBankFile:
+    """Read a Financial PhraseBank file: one ``sentence@label`` per line, label positive, negative or neutral.
+
+    The original release is Latin-1; copies re-saved as UTF-8 circulate too. The file is read as
+    UTF-8 and, when it is not valid UTF-8, as Latin-1 (``encoding`` says which).
+    """
+    path = Path(path)
+    _require_file(path)
+    raw = path.read_bytes()
+    try:
+        content, encoding = raw.decode("utf-8-sig"), "UTF-8"
+    except UnicodeDecodeError:
+        content, encoding = raw.decode("latin-1"), "Latin-1"
+    texts, labels = [], []
+    for lineno, line in enumerate(content.splitlines(), start=1):
+        if not line.strip():
+            continue
+        text, at, label = line.rpartition("@")
+        if not at:
+            raise DataFormatError(f"{path}, line {lineno}: expected 'sentence@label', found no '@' in {line!r}")
+        if label.strip() not in PHRASEBANK_LABELS:
+            raise DataFormatError(f"{path}, line {lineno}: label {label.strip()!r} is not one of "
+                                  f"{', '.join(PHRASEBANK_LABELS)}")
+        if not text.strip():
+            raise DataFormatError(f"{path}, line {lineno}: the sentence before '@' is empty")
+        texts.append(text.strip())
+        labels.append(label.strip())
+    if not texts:
+        raise DataFormatError(f"{path}: no sentences found")
+    return PhraseBankFile(texts, labels, encoding)
+
+
+def stratified_split(data: LabeledTexts, seed: int,
+                     fractions: tuple[float, float, float] = FINANCE_FRACTIONS) -> dict[str, LabeledTexts]:
+    """``{"train", "valid", "test"}``: each label's examples shuffled with the seed and cut by ``fractions``,
+    so every split has (to one example) the label mix of the whole; each split keeps the file's order."""
+    picks: dict[str, list[int]] = {split: [] for split in SPLITS}
+    for label in sorted(set(data.labels)):
+        idx = [i for i, y in enumerate(data.labels) if y == label]
+        random.Random(f"{seed}:{label}").shuffle(idx)
+        n_train, n_valid = round(fractions[0] * len(idx)), round(fractions[1] * len(idx))
+        picks["train"] += idx[:n_train]
+        picks["valid"] += idx[n_train:n_train + n_valid]
+        picks["test"] += idx[n_train + n_valid:]
+    return {split: LabeledTexts([data.texts[i] for i in sorted(idx)], [data.labels[i] for i in sorted(idx)])
+            for split, idx in picks.items()}
+
+
+def load_finance(data_dir: str | Path | None = None, seed: int = 0) -> dict[str, dict[str, LabeledTexts]]:
+    """Every ``finance/Sentences_*.txt`` file (PhraseBank's ``50Agree`` ... ``AllAgree``, or the bundled
+    ``AllAgree``), each as ``{"train", "valid", "test"}`` (:func:`stratified_split`), keyed by file name."""
+    folder = _root(data_dir, "finance")
+    files = sorted(folder.glob("Sentences_*.txt"))
+    if not files:
+        raise FileNotFoundError(f"no Sentences_*.txt file in {folder}: expected Financial PhraseBank's files "
+                                "(Sentences_50Agree.txt ... Sentences_AllAgree.txt), one 'sentence@label' per line")
+    out = {}
+    for path in files:
+        content = read_phrasebank(path)
+        note = "" if content.encoding == "UTF-8" else " (not valid UTF-8)"
+        print(f"{path.name}: {len(content)} sentences, read as {content.encoding}{note}")
+        out[path.name] = stratified_split(content, seed)
+    return out
+
+
+@dataclass
+class Shift:
+    """A sentiment shift injected into a headline stream: ``company``'s news turns ``direction``
+    (``positive`` or ``negative``) from ``start`` to ``end`` (both days included)."""
+
+    company: str
+    start: date
+    end: date
+    direction: str
+
+
+@dataclass
+class HeadlineStream:
+    """Dated headlines (parallel lists) and the shifts injected into them."""
+
+    dates: list[date]
+    companies: list[str]
+    headlines: list[str]
+    shifts: list[Shift]
+
+
+def _read_rows(path: Path, header: tuple[str, ...]) -> list[tuple[int, list[str]]]:
+    _require_file(path)
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    if not rows or tuple(c.strip() for c in rows[0]) != header:
+        raise DataFormatError(f"{path}, line 1: expected the header {','.join(header)}, got {rows[0] if rows else 'nothing'}")
+    body = [(lineno, row) for lineno, row in enumerate(rows[1:], start=2) if row]
+    for lineno, row in body:
+        if len(row) != len(header):
+            raise DataFormatError(f"{path}, line {lineno}: expected {len(header)} fields ({','.join(header)}), got {row}")
+    return body
+
+
+def _date(path: Path, lineno: int, text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise DataFormatError(f"{path}, line {lineno}: {text!r} is not a date written YYYY-MM-DD") from None
+
+
+def read_stream(folder: str | Path) -> HeadlineStream:
+    """``stream.csv`` (``date,company,headline``) and ``shifts.csv`` (``company,start,end,direction``) of ``folder``."""
+    folder = Path(folder)
+    path = folder / "stream.csv"
+    rows = _read_rows(path, ("date", "company", "headline"))
+    dates = [_date(path, lineno, row[0]) for lineno, row in rows]
+    shifts_path = folder / "shifts.csv"
+    shifts = []
+    for lineno, (company, start, end, direction) in _read_rows(shifts_path, ("company", "start", "end", "direction")):
+        if direction not in ("positive", "negative"):
+            raise DataFormatError(f"{shifts_path}, line {lineno}: direction {direction!r} is not positive or negative")
+        shifts.append(Shift(company, _date(shifts_path, lineno, start), _date(shifts_path, lineno, end), direction))
+    return HeadlineStream(dates, [row[1] for _, row in rows], [row[2] for _, row in rows], shifts)
+
+
+def load_stream(data_dir: str | Path | None = None) -> HeadlineStream:
+    """The headline stream of ``finance/``; a ``DATA_DIR/finance`` without ``stream.csv`` falls back to the bundled one."""
+    folder = _root(data_dir, "finance")
+    if not (folder / "stream.csv").is_file() and data_dir:
+        print(f"labkit: {folder} has no stream.csv: using the bundled headline stream")
+        folder = bundled_dir() / "finance"
+    return read_stream(folder)
+
+
 def load(name: str, data_dir: str | Path | None = None, seed: int = 0):
-    """Load a data set by name: ``corpus``, ``intents`` or ``ner``."""
+    """Load a data set by name: ``corpus``, ``intents``, ``ner``, ``service`` or ``finance``."""
     loaders = {"corpus": lambda: load_corpus(data_dir), "intents": lambda: load_intents(data_dir, seed),
-               "ner": lambda: load_ner(data_dir, seed)}
+               "ner": lambda: load_ner(data_dir, seed), "service": lambda: load_service(data_dir),
+               "finance": lambda: load_finance(data_dir, seed)}
     if name not in loaders:
         _root(data_dir, name)  # raises the clear error for an unknown name
     return loaders[name]()

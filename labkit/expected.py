@@ -20,6 +20,9 @@ HEADLINES = {
     "03_reinforcement_learning": ["cartpole_dqn_avg_return", "cartpole_second_avg_return",
                                   "instr_success_heldout_paraphrase"],
     "04_explainability": ["deletion_aoc_lime", "deletion_aoc_ig", "deletion_drop_k3_lime", "deletion_drop_k3_ig"],
+    "05_customer_service": ["service_inscope_accuracy", "service_oos_recall", "service_oos_precision",
+                            "service_router_reward"],
+    "06_financial_sentiment_monitoring": ["fin_accuracy", "fin_macro_f1"],
 }
 PROFILES = ("ci", "laptop", "gpu")
 

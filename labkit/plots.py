@@ -125,11 +125,11 @@ def plot_confusion(y_true: Sequence[int], y_pred: Sequence[int], names: Sequence
 
 
 def plot_returns(curves: Mapping[str, tuple[Sequence[float], Sequence[float]]], title: str = "",
-                 xlabel: str = "environment steps", ylabel: str = "average return", ax=None):
+                 xlabel: str = "environment steps", ylabel: str = "average return", ax=None, style: str = "-o"):
     """Learning curves on one axis: ``{name: (steps, returns)}``, e.g. DQN against REINFORCE."""
     ax = ax or plt.subplots(figsize=(7, 3.5))[1]
     for name, (steps, returns) in curves.items():
-        ax.plot(steps, returns, "-o", markersize=3, label=name)
+        ax.plot(steps, returns, style, markersize=3, label=name)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title)
@@ -213,3 +213,69 @@ def plot_pipeline(ax=None):
     ax.axis("off")
     ax.set_title("pretraining → fine-tuning → reinforcement learning → explainability → applications")
     return ax
+
+
+def plot_oos_tradeoff(thresholds: Sequence[float], scores: Sequence, chosen: float, title: str = "", ax=None):
+    """In-scope accuracy, out-of-scope recall and precision (``labkit.service.OosScores``) against the
+    rejection threshold, with the chosen threshold marked."""
+    ax = ax or plt.subplots(figsize=(7, 3.5))[1]
+    for field, label in (("inscope_accuracy", "in-scope accuracy"), ("oos_recall", "out-of-scope recall"),
+                         ("oos_precision", "out-of-scope precision")):
+        ax.plot(thresholds, [getattr(s, field) for s in scores], "-o", markersize=3, label=label)
+    ax.axvline(chosen, color="grey", linestyle="--", label=f"chosen threshold {chosen:.2f}")
+    ax.set_xlabel("threshold on the top probability")
+    ax.set_ylim(0, 1.02)
+    ax.set_title(title)
+    ax.legend(fontsize="small")
+    return ax
+
+
+def plot_action_map(top_probability: Sequence[float], actions: Sequence[int], names: Sequence[str],
+                    title: str = "", bins: int = 10, ax=None):
+    """The share of each action in each band of the top probability (stacked bars)."""
+    import numpy as np
+
+    ax = ax or plt.subplots(figsize=(7, 3.2))[1]
+    edges = np.linspace(0, 1, bins + 1)
+    band = np.clip(np.digitize(top_probability, edges) - 1, 0, bins - 1)
+    actions = np.asarray(actions)
+    counts = np.array([[np.sum((band == b) & (actions == a)) for b in range(bins)] for a in range(len(names))])
+    shares = counts / np.maximum(counts.sum(0), 1)
+    bottom = np.zeros(bins)
+    for a, name in enumerate(names):
+        ax.bar(edges[:-1], shares[a], width=1 / bins, align="edge", bottom=bottom, label=name, edgecolor="white")
+        bottom += shares[a]
+    for b in range(bins):
+        ax.text(edges[b] + 0.5 / bins, 1.01, str(counts[:, b].sum()), ha="center", va="bottom", fontsize=7)
+    ax.set_xlabel("top probability of the request (number of requests above each bar)")
+    ax.set_ylabel("share of the requests")
+    ax.set_ylim(0, 1.1)
+    ax.set_title(title)
+    ax.legend(fontsize="small", loc="lower left")
+    return ax
+
+
+def plot_alerts(days: Sequence, index: Mapping[str, Sequence[float]], alerts: Sequence[tuple], shifts: Sequence,
+                split_day=None, title: str = ""):
+    """One panel per company: its daily sentiment index, the true shifts (shaded: green positive, red
+    negative), the alerts (triangles pointing the alert's way) and the day the test stretch starts."""
+    import numpy as np
+
+    fig, axes = plt.subplots(len(index), 1, figsize=(10, 1.7 * len(index) + 0.6), sharex=True, squeeze=False)
+    colour = {"positive": "tab:green", "negative": "tab:red"}
+    for ax, (company, values) in zip(axes[:, 0], index.items()):
+        ax.plot(days, values, lw=0.7, color="0.35")
+        for s in (s for s in shifts if s.company == company):
+            ax.axvspan(s.start, s.end, color=colour[s.direction], alpha=0.18, lw=0)
+        for direction, marker in (("positive", "^"), ("negative", "v")):
+            hits = [d for c, d, x in alerts if c == company and x == direction]
+            y = [np.nanmax(values) + 0.1 if direction == "positive" else np.nanmin(values) - 0.1] * len(hits)
+            ax.scatter(hits, y, marker=marker, color=colour[direction], s=28, zorder=3)
+        if split_day is not None:
+            ax.axvline(split_day, color="k", ls="--", lw=1)
+        ax.set_ylabel(company, fontsize=9)
+        ax.grid(alpha=0.3)
+    axes[0, 0].set_title(title)
+    axes[-1, 0].set_xlabel("shaded: true shifts · triangles: alerts · dashed line: the test stretch starts")
+    fig.tight_layout()
+    return axes[:, 0]

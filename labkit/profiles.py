@@ -51,6 +51,12 @@ class Profile:
     lime_samples: int
     ig_steps: int
     deletion_sentences: int
+    # --- case study: financial sentiment (06) ----------------------------------
+    fin_epochs: int  # most fine-tuning epochs of the sentiment classifier (early stopping may end it sooner)
+    fin_explained_headlines: int  # headlines of one alert's day explained with LIME
+    # --- case study: customer service (05) ----------------------------------
+    service_epochs: int  # fine-tuning epochs of the intent classifier that may say "out of scope"
+    router_steps: int  # requests the request-routing bandits learn from
 
 
 PROFILES: dict[str, Profile] = {
@@ -69,6 +75,8 @@ PROFILES: dict[str, Profile] = {
             tabular_episodes=200, dqn_train_steps=1500, pg_train_iterations=40, instr_train_steps=3500, eval_episodes=10,
             instr_grid_size=5, instr_num_objects=4, instr_eval_episodes=100,
             lime_samples=100, ig_steps=8, deletion_sentences=5,
+            fin_epochs=8, fin_explained_headlines=2,
+            service_epochs=6, router_steps=2000,
         ),
         Profile(
             name="laptop",
@@ -83,6 +91,8 @@ PROFILES: dict[str, Profile] = {
             tabular_episodes=500, dqn_train_steps=20_000, pg_train_iterations=200, instr_train_steps=10_000,
             eval_episodes=20, instr_grid_size=5, instr_num_objects=4, instr_eval_episodes=300,
             lime_samples=1000, ig_steps=32, deletion_sentences=40,
+            fin_epochs=20, fin_explained_headlines=3,
+            service_epochs=10, router_steps=20_000,
         ),
         Profile(
             name="gpu",
@@ -97,6 +107,8 @@ PROFILES: dict[str, Profile] = {
             tabular_episodes=500, dqn_train_steps=20_000, pg_train_iterations=400, instr_train_steps=20_000,
             eval_episodes=50, instr_grid_size=5, instr_num_objects=4, instr_eval_episodes=500,
             lime_samples=2000, ig_steps=64, deletion_sentences=100,
+            fin_epochs=20, fin_explained_headlines=4,
+            service_epochs=10, router_steps=20_000,
         ),
     )
 }

@@ -26,6 +26,10 @@ OTHER_METRICS = {
     "03_reinforcement_learning": ["instr_success_train", "instr_success_heldout_combination", "cliff_greedy_return_qlearning",
                                   "cliff_greedy_return_sarsa", "cliff_online_return_qlearning", "cliff_online_return_sarsa"],
     "04_explainability": ["lime_seconds_per_explanation", "lime_ig_rank_corr"],
+    "05_customer_service": ["service_router_reward_threshold_rule", "service_router_reward_online",
+                            "service_inscope_accuracy_tfidf", "service_oos_recall_tfidf", "service_threshold"],
+    "06_financial_sentiment_monitoring": ["fin_accuracy_tfidf", "fin_accuracy_lexicon", "alert_delay_days",
+                                          "alert_false_alarms_per_100_days", "alert_missed"],
 }
 # How far above its baseline each headline must be under ci (returns are in reward units, the rest in [0, 1]).
 MARGINS = {"cartpole_dqn_avg_return": 20.0, "cartpole_second_avg_return": 5.0,

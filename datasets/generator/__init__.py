@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from . import corpus, intents, ner
+from . import corpus, finance, intents, ner, service
 
 Generator = Callable[[Path, int], list[Path]]
 
@@ -21,6 +21,8 @@ GENERATORS: dict[str, Generator] = {
     "corpus": corpus.write,
     "intents": intents.write,
     "ner": ner.write,
+    "service": service.write,
+    "finance": finance.write,
 }
 
 

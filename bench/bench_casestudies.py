@@ -1,0 +1,117 @@
+"""The case-study notebooks on real public data, through ``DATA_DIR``, as a learner would run them.
+
+    python bench/bench_casestudies.py --realdata DIR [--profile laptop] [--seeds 42] [--only 05 06] [--report-only]
+    (or set LABKIT_REALDATA=DIR)
+
+``DIR`` holds the sets in their own formats. A temporary ``DATA_DIR`` is laid out from them:
+
+- ``service/data_full.json`` (notebook 05) from CLINC150's ``clinc150/data_full_trainval.json``, the
+  part available here: its ``val`` and ``oos_val`` lists become the test lists (the official test split
+  is not used here); a seeded 10 per intent of ``train`` and half of ``oos_train`` become the validation
+  lists, the rest is trained on. Its scores are reported as **dev**, never as test;
+- ``finance/Sentences_AllAgree.txt`` (notebook 06): Financial PhraseBank's all-agree file, which the
+  notebook splits itself (seeded, stratified 80/10/10).
+
+The pretraining corpus is the bundled one (no ``corpus/`` is laid out), so notebook 01 runs first on it.
+
+Targets (issue figures for the laptop profile): CLINC150 in-scope accuracy at least 0.90 and out-of-scope
+recall at least 0.50, within 15 minutes of training including pretraining (notebook 01's time plus 05's);
+the learned router earns at least as much as the best fixed threshold rule and more than random;
+Financial PhraseBank all-agree accuracy at least 0.90 and above TF-IDF + logistic regression, within 10 minutes
+(notebook 06's time). Without real data the script says so and exits 0. Results: ``results/casestudies_<profile>.json``.
+"""
+import json
+import os
+import random
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import labkit  # noqa: E402,F401  - sets the Keras flags
+from common import Target, finish, mean_and_spread, median, parser  # noqa: E402
+
+from labkit.runner import run_notebooks  # noqa: E402
+
+NEEDED = {"05": "clinc150/data_full_trainval.json", "06": "finphrase/Sentences_AllAgree.txt"}
+VALID_PER_INTENT = 10
+
+
+def lay_out(real: Path, data_dir: Path, notebooks: list[str], seed: int = 0) -> None:
+    """Write a DATA_DIR from the real sets (see the module's docstring)."""
+    if "05" in notebooks:
+        clinc = json.loads((real / NEEDED["05"]).read_text(encoding="utf-8"))
+        rng = random.Random(seed)
+        by_intent: dict[str, list] = {}
+        for row in clinc["train"]:
+            by_intent.setdefault(row[1], []).append(row)
+        train, valid = [], []
+        for intent in sorted(by_intent):
+            rows = by_intent[intent]
+            rng.shuffle(rows)
+            valid += rows[:VALID_PER_INTENT]
+            train += rows[VALID_PER_INTENT:]
+        oos = clinc["oos_train"][:]
+        rng.shuffle(oos)
+        half = len(oos) // 2
+        service = {"train": train, "val": valid, "test": clinc["val"],
+                   "oos_train": oos[:half], "oos_val": oos[half:], "oos_test": clinc["oos_val"]}
+        (data_dir / "service").mkdir(parents=True)
+        (data_dir / "service" / "data_full.json").write_text(json.dumps(service), encoding="utf-8")
+    if "06" in notebooks:
+        (data_dir / "finance").mkdir(parents=True)
+        (data_dir / "finance" / "Sentences_AllAgree.txt").symlink_to(real / NEEDED["06"])
+
+
+args_parser = parser(__doc__)
+args_parser.add_argument("--realdata", type=Path, default=os.environ.get("LABKIT_REALDATA"),
+                         help="folder with the real data sets (default: $LABKIT_REALDATA)")
+args_parser.add_argument("--seeds", type=int, nargs="+", default=[42])
+args_parser.add_argument("--only", nargs="+", default=list(NEEDED), choices=list(NEEDED))
+args = args_parser.parse_args()
+missing = [NEEDED[n] for n in args.only if not args.realdata or not (Path(args.realdata) / NEEDED[n]).is_file()]
+if missing:
+    print(f"bench_casestudies: no real data ({', '.join(missing)} not found under --realdata / "
+          f"$LABKIT_REALDATA = {args.realdata}); nothing measured.")
+    sys.exit(0)
+
+runs = {}
+for seed in args.seeds:
+    with tempfile.TemporaryDirectory() as tmp:
+        lay_out(Path(args.realdata).resolve(), Path(tmp) / "data", args.only)
+        _, results = run_notebooks(args.profile, seed, ["01", *args.only], Path(tmp) / "data", Path(tmp) / "run")
+    if any(r.status != "ok" for r in results):
+        sys.exit(f"seed {seed}: {', '.join(f'{r.notebook} {r.error}' for r in results if r.status != 'ok')}")
+    runs[seed] = {r.notebook[:2]: r for r in results}
+
+m = lambda nb, key: [runs[s][nb].metrics[key] for s in args.seeds]  # noqa: E731
+figures = {"seeds": args.seeds, "metrics": {s: {nb: r.metrics for nb, r in runs[s].items() if nb != "01"} for s in args.seeds},
+           "minutes": {nb: [runs[s][nb].seconds / 60 for s in args.seeds] for nb in ["01", *args.only]}}
+targets = []
+if "05" in args.only:
+    figures["data_05"] = ("CLINC150 train less 10 per intent and half of oos_train / validation: those / "
+                          "dev (reported as test in the notebook): CLINC150 val and oos_val")
+    for key in ("service_inscope_accuracy", "service_oos_recall", "service_oos_precision", "service_inscope_accuracy_tfidf",
+                "service_oos_recall_tfidf", "service_router_reward", "service_router_reward_threshold_rule",
+                "service_router_reward_random"):
+        figures[key] = mean_and_spread(m("05", key))
+    minutes = [a + b for a, b in zip(figures["minutes"]["01"], figures["minutes"]["05"])]
+    targets += [
+        Target("clinc_dev_inscope_accuracy_mean", figures["service_inscope_accuracy"]["mean"], 0.90),
+        Target("clinc_dev_oos_recall_mean", figures["service_oos_recall"]["mean"], 0.50),
+        Target("minutes_01_plus_05_median", median(minutes), 15.0, at_most=True),
+        Target("router_minus_threshold_rule_mean", figures["service_router_reward"]["mean"]
+               - figures["service_router_reward_threshold_rule"]["mean"], 0.0),
+        Target("router_minus_random_mean", figures["service_router_reward"]["mean"]
+               - figures["service_router_reward_random"]["mean"], 0.1),
+    ]
+if "06" in args.only:
+    figures["data_06"] = "Financial PhraseBank all-agree, split by the notebook (seeded, stratified 80/10/10)"
+    for key in ("fin_accuracy", "fin_macro_f1", "fin_accuracy_tfidf", "fin_accuracy_majority"):
+        figures[key] = mean_and_spread(m("06", key))
+    targets += [
+        Target("phrasebank_allagree_accuracy_mean", figures["fin_accuracy"]["mean"], 0.90),
+        Target("phrasebank_accuracy_minus_tfidf_mean", figures["fin_accuracy"]["mean"] - figures["fin_accuracy_tfidf"]["mean"], 0.0),
+        Target("minutes_06_median", median(figures["minutes"]["06"]), 10.0, at_most=True),
+    ]
+finish(f"casestudies_{args.profile}", args.profile, figures, targets, args.report_only)

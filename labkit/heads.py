@@ -1,0 +1,43 @@
+"""Task heads on the pretrained encoder, defined once for every notebook that fine-tunes it.
+
+Notebook 02 shows and explains :func:`build_classifier`; the case studies (05, 06) reuse it
+through :func:`fine_tune_classifier`, the recipe 02 uses for its full fine-tuning arm.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+def build_classifier(encoder, num_classes, dropout=0.1):
+    """Sentence classifier: encoder -> mean over the real tokens -> softmax over ``num_classes``."""
+    import keras
+
+    token_ids = keras.Input(shape=encoder.input_shape[1:], dtype="int32", name="token_ids")
+    hidden = encoder(token_ids)
+    pooled = keras.layers.GlobalAveragePooling1D(name="mean_pool")(hidden, mask=keras.ops.not_equal(token_ids, 0))
+    pooled = keras.layers.Dropout(dropout)(pooled)
+    probs = keras.layers.Dense(num_classes, activation="softmax", name="intent")(pooled)
+    return keras.Model(token_ids, probs, name="intent_classifier")
+
+
+def fine_tune_classifier(encoder, num_classes: int, train: tuple[np.ndarray, np.ndarray],
+                         valid: tuple[np.ndarray, np.ndarray], profile, epochs: int | None = None,
+                         pretrained: bool = True, verbose: int = 0):
+    """Full fine-tuning as in notebook 02: a copy of ``encoder`` (its weights, or fresh random ones when
+    ``pretrained`` is False) under :func:`build_classifier`, AdamW at ``profile.finetune_learning_rate``,
+    the weights of the epoch with the best validation accuracy kept. ``encoder`` itself is left untouched.
+
+    ``train`` and ``valid`` are ``(token_ids, label_ids)``; returns the model and its Keras history.
+    """
+    import keras
+
+    copy = keras.models.clone_model(encoder)  # same architecture, fresh random weights
+    if pretrained:
+        copy.set_weights(encoder.get_weights())
+    model = build_classifier(copy, num_classes)
+    model.compile(optimizer=keras.optimizers.AdamW(profile.finetune_learning_rate, weight_decay=0.01),
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    history = model.fit(*train, validation_data=valid, epochs=epochs or profile.cls_epochs,
+                        batch_size=profile.finetune_batch_size, verbose=verbose,
+                        callbacks=[keras.callbacks.EarlyStopping("val_accuracy", patience=4, restore_best_weights=True)])
+    return model, history

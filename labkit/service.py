@@ -1,0 +1,180 @@
+"""Plumbing for notebook 05 (the customer-service assistant): out-of-scope scoring, the simulated
+customer the request router learns from, and the chat panel's HTML.
+
+The lessons (the classifier, the threshold choice, the TF-Agents bandit agents and their loop) are in
+the notebook. Conventions: ``probs`` are a classifier's softmax outputs ``(n, classes)`` where one
+class, ``oos_id``, is "out of scope"; labels are class ids.
+"""
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import numpy as np
+
+ACTIONS = ("answer", "rephrase", "hand over")
+ANSWER, REPHRASE, HAND_OVER = range(len(ACTIONS))
+FEATURES = ("top probability", "margin", "entropy", "out-of-scope probability")
+
+
+# --- out-of-scope detection ---------------------------------------------------------------
+
+
+def predict_with_threshold(probs: np.ndarray, oos_id: int, threshold: float) -> np.ndarray:
+    """The most probable class, except that a prediction less probable than ``threshold`` becomes ``oos_id``."""
+    predicted = probs.argmax(-1)
+    return np.where(probs.max(-1) < threshold, oos_id, predicted)
+
+
+@dataclass(frozen=True)
+class OosScores:
+    """CLINC150's figures (Larson et al. 2019): accuracy on the in-scope requests (saying "out of scope"
+    to one counts as wrong), and recall and precision of the "out of scope" answers."""
+
+    inscope_accuracy: float
+    oos_recall: float
+    oos_precision: float
+
+
+def oos_scores(y_true: np.ndarray, y_pred: np.ndarray, oos_id: int) -> OosScores:
+    inscope, flagged = y_true != oos_id, y_pred == oos_id
+    if inscope.all() or not inscope.any():
+        raise ValueError("scoring needs both in-scope and out-of-scope requests in y_true")
+    return OosScores(float(np.mean(y_pred[inscope] == y_true[inscope])), float(np.mean(flagged[~inscope])),
+                     float(np.mean(~inscope[flagged])) if flagged.any() else 0.0)
+
+
+def threshold_sweep(probs: np.ndarray, y_true: np.ndarray, oos_id: int, thresholds: np.ndarray) -> list[OosScores]:
+    """:func:`oos_scores` at each threshold."""
+    return [oos_scores(y_true, predict_with_threshold(probs, oos_id, t), oos_id) for t in thresholds]
+
+
+# --- the request router: a simulated customer ---------------------------------------------------
+
+
+def confidence_features(probs: np.ndarray, oos_id: int) -> np.ndarray:
+    """What the router sees of each request, float32 ``(n, 4)`` (:data:`FEATURES`): the top probability,
+    its margin over the runner-up, the entropy divided by its maximum (log of the number of classes),
+    and the out-of-scope class's probability."""
+    ranked = np.sort(probs, axis=-1)
+    entropy = -(probs * np.log(np.clip(probs, 1e-12, 1.0))).sum(-1) / np.log(probs.shape[-1])
+    return np.stack([ranked[:, -1], ranked[:, -1] - ranked[:, -2], entropy, probs[:, oos_id]], -1).astype("float32")
+
+
+@dataclass(frozen=True)
+class Rewards:
+    """What each outcome is worth to the business (one right answer = 1)."""
+
+    right_answer: float = 1.0
+    wrong_answer: float = -2.0  # a confidently wrong reply costs more than a person's time
+    hand_over: float = -0.5  # a person's time
+    rephrase_turn: float = -0.25  # one more turn of the customer's time
+    rephrase_chance: float = 0.5  # asked to rephrase, a customer does so (else asks for a person)
+
+
+class SimulatedCustomers:
+    """Requests from a labelled pool, and what each action earns on them.
+
+    Asked to rephrase, the customer writes another request with the same intent (drawn from the pool)
+    with probability ``rewards.rephrase_chance``, which the assistant then answers; otherwise they
+    ask for a person. :meth:`expected` gives each action's expected reward exactly, which the
+    regret curves use.
+    """
+
+    def __init__(self, probs: np.ndarray, y_true: np.ndarray, oos_id: int, rewards: Rewards = Rewards()):
+        self.features = confidence_features(probs, oos_id)
+        self.right = probs.argmax(-1) == y_true  # answering with the top class is right
+        self.y_true, self.rewards = y_true, rewards
+        self.same_intent = {label: np.flatnonzero(y_true == label) for label in np.unique(y_true)}
+
+    def __len__(self) -> int:
+        return len(self.right)
+
+    def answer_value(self, right) -> np.ndarray:
+        return np.where(right, self.rewards.right_answer, self.rewards.wrong_answer)
+
+    def expected(self) -> np.ndarray:
+        """Expected reward of each action on each request of the pool, ``(n, len(ACTIONS))``."""
+        r = self.rewards
+        intent_accuracy = {label: self.right[idx].mean() for label, idx in self.same_intent.items()}
+        retry = np.array([self.answer_value(True) * a + self.answer_value(False) * (1 - a)
+                          for a in (intent_accuracy[label] for label in self.y_true)])
+        rephrase = r.rephrase_turn + r.rephrase_chance * retry + (1 - r.rephrase_chance) * r.hand_over
+        return np.stack([self.answer_value(self.right), rephrase, np.full(len(self), r.hand_over)], -1)
+
+    def reward(self, request: int, action: int, rng: np.random.Generator) -> float:
+        """One sampled reward for ``action`` on pool request ``request``."""
+        r = self.rewards
+        if action == ANSWER:
+            return float(self.answer_value(self.right[request]))
+        if action == HAND_OVER:
+            return r.hand_over
+        if rng.random() >= r.rephrase_chance:
+            return r.rephrase_turn + r.hand_over
+        again = rng.choice(self.same_intent[self.y_true[request]])
+        return float(r.rephrase_turn + self.answer_value(self.right[again]))
+
+
+def router_environment(customers: SimulatedCustomers, batch_size: int = 1, seed: int = 0):
+    """A TF-Agents bandit environment over ``customers``: the observation is a request's confidence
+    features, the action one of :data:`ACTIONS`, the reward a sampled one. Requests are drawn uniformly
+    from the pool; the same seed gives the same stream of requests whatever the actions.
+    ``env.requests`` holds the pool index of every request shown so far and ``env.actions`` the action taken."""
+    from tf_agents.bandits.environments import bandit_py_environment
+    from tf_agents.specs import array_spec
+
+    stream, outcomes = np.random.default_rng([seed, 0]), np.random.default_rng([seed, 1])
+
+    class RouterEnvironment(bandit_py_environment.BanditPyEnvironment):
+        def __init__(self):
+            self.requests, self.actions, self._current = [], [], None
+            super().__init__(
+                array_spec.ArraySpec((len(FEATURES),), np.float32, name="confidence"),
+                array_spec.BoundedArraySpec((), np.int32, 0, len(ACTIONS) - 1, name="action"))
+
+        @property
+        def batch_size(self):
+            return batch_size
+
+        @property
+        def batched(self):
+            return True
+
+        def _observe(self):
+            self._current = stream.integers(len(customers), size=batch_size)
+            return customers.features[self._current]
+
+        def _apply_action(self, action):
+            self.requests.extend(self._current.tolist())
+            self.actions.extend(np.asarray(action).tolist())
+            return np.array([customers.reward(i, a, outcomes) for i, a in zip(self._current, action)], np.float32)
+
+    return RouterEnvironment()
+
+
+def threshold_rule(features: np.ndarray, threshold: float) -> np.ndarray:
+    """The fixed rule: answer when the top probability reaches ``threshold``, else hand over."""
+    return np.where(features[:, 0] >= threshold, ANSWER, HAND_OVER)
+
+
+def best_threshold(customers: SimulatedCustomers, requests: np.ndarray, thresholds: np.ndarray) -> tuple[float, float]:
+    """The threshold whose rule earns the most expected reward on ``requests`` (chosen with hindsight),
+    and that mean reward."""
+    expected = customers.expected()[requests]
+    means = [expected[np.arange(len(requests)), threshold_rule(customers.features[requests], t)].mean()
+             for t in thresholds]
+    best = int(np.argmax(means))
+    return float(thresholds[best]), float(means[best])
+
+
+# --- the chat panel -------------------------------------------------------------------------
+
+
+def reply_html(request: str, intent: str | None, confidence: float | None, action: str | None,
+               explanation: str = "") -> str:
+    """The panel's answer to one request, every piece of user text escaped. ``intent`` None: nothing to
+    classify (an empty request)."""
+    if intent is None:
+        return "<p>Type a request first, for example <i>my card has not arrived</i>.</p>"
+    return (f"<p><b>request</b>: {html.escape(request)}<br><b>intent</b>: {html.escape(intent)} "
+            f"(probability {confidence:.2f})<br><b>action</b>: {html.escape(action)}</p>{explanation}")
