@@ -1,6 +1,6 @@
 """The case-study notebooks on real public data, through ``DATA_DIR``, as a learner would run them.
 
-    python bench/bench_casestudies.py --realdata DIR [--profile laptop] [--seeds 42] [--only 05 06] [--report-only]
+    python bench/bench_casestudies.py --realdata DIR [--profile laptop] [--seeds 42] [--only 05 06] [--corpus] [--report-only]
     (or set LABKIT_REALDATA=DIR)
 
 ``DIR`` holds the sets in their own formats. A temporary ``DATA_DIR`` is laid out from them:
@@ -12,13 +12,14 @@
 - ``finance/Sentences_AllAgree.txt`` (notebook 06): Financial PhraseBank's all-agree file, which the
   notebook splits itself (seeded, stratified 80/10/10).
 
-The pretraining corpus is the bundled one (no ``corpus/`` is laid out), so notebook 01 runs first on it.
+- ``corpus/`` (with ``--corpus``): WikiText-2's validation split, the real text of ``bench_realdata.py``;
+  without it the bundled corpus is pretrained on. Notebook 01 runs first, on that corpus.
 
 Targets (issue figures for the laptop profile): CLINC150 in-scope accuracy at least 0.90 and out-of-scope
 recall at least 0.50, within 15 minutes of training including pretraining (notebook 01's time plus 05's);
 the learned router earns at least as much as the best fixed threshold rule and more than random;
 Financial PhraseBank all-agree accuracy at least 0.90 and above TF-IDF + logistic regression, within 10 minutes
-(notebook 06's time). Without real data the script says so and exits 0. Results: ``results/casestudies_<profile>.json``.
+(notebook 06's time). Without real data the script says so and exits 0. Results: ``results/casestudies_<profile>[_wikitext2].json``.
 """
 import json
 import os
@@ -34,11 +35,15 @@ from common import Target, finish, mean_and_spread, median, parser  # noqa: E402
 from labkit.runner import run_notebooks  # noqa: E402
 
 NEEDED = {"05": "clinc150/data_full_trainval.json", "06": "finphrase/Sentences_AllAgree.txt"}
+CORPUS = "wikitext2/valid.txt"
 VALID_PER_INTENT = 10
 
 
-def lay_out(real: Path, data_dir: Path, notebooks: list[str], seed: int = 0) -> None:
+def lay_out(real: Path, data_dir: Path, notebooks: list[str], corpus: bool, seed: int = 0) -> None:
     """Write a DATA_DIR from the real sets (see the module's docstring)."""
+    if corpus:
+        (data_dir / "corpus").mkdir(parents=True)
+        (data_dir / "corpus" / "wikitext2.txt").symlink_to(real / CORPUS)
     if "05" in notebooks:
         clinc = json.loads((real / NEEDED["05"]).read_text(encoding="utf-8"))
         rng = random.Random(seed)
@@ -68,8 +73,10 @@ args_parser.add_argument("--realdata", type=Path, default=os.environ.get("LABKIT
                          help="folder with the real data sets (default: $LABKIT_REALDATA)")
 args_parser.add_argument("--seeds", type=int, nargs="+", default=[42])
 args_parser.add_argument("--only", nargs="+", default=list(NEEDED), choices=list(NEEDED))
+args_parser.add_argument("--corpus", action="store_true", help=f"pretrain on WikiText-2 ({CORPUS}) instead of the bundled corpus")
 args = args_parser.parse_args()
-missing = [NEEDED[n] for n in args.only if not args.realdata or not (Path(args.realdata) / NEEDED[n]).is_file()]
+needed = [NEEDED[n] for n in args.only] + ([CORPUS] if args.corpus else [])
+missing = [n for n in needed if not args.realdata or not (Path(args.realdata) / n).is_file()]
 if missing:
     print(f"bench_casestudies: no real data ({', '.join(missing)} not found under --realdata / "
           f"$LABKIT_REALDATA = {args.realdata}); nothing measured.")
@@ -78,14 +85,14 @@ if missing:
 runs = {}
 for seed in args.seeds:
     with tempfile.TemporaryDirectory() as tmp:
-        lay_out(Path(args.realdata).resolve(), Path(tmp) / "data", args.only)
+        lay_out(Path(args.realdata).resolve(), Path(tmp) / "data", args.only, args.corpus)
         _, results = run_notebooks(args.profile, seed, ["01", *args.only], Path(tmp) / "data", Path(tmp) / "run")
     if any(r.status != "ok" for r in results):
         sys.exit(f"seed {seed}: {', '.join(f'{r.notebook} {r.error}' for r in results if r.status != 'ok')}")
     runs[seed] = {r.notebook[:2]: r for r in results}
 
 m = lambda nb, key: [runs[s][nb].metrics[key] for s in args.seeds]  # noqa: E731
-figures = {"seeds": args.seeds, "metrics": {s: {nb: r.metrics for nb, r in runs[s].items() if nb != "01"} for s in args.seeds},
+figures = {"seeds": args.seeds, "corpus": "WikiText-2 valid" if args.corpus else "bundled", "metrics": {s: {nb: r.metrics for nb, r in runs[s].items() if nb != "01"} for s in args.seeds},
            "minutes": {nb: [runs[s][nb].seconds / 60 for s in args.seeds] for nb in ["01", *args.only]}}
 targets = []
 if "05" in args.only:
@@ -114,4 +121,4 @@ if "06" in args.only:
         Target("phrasebank_accuracy_minus_tfidf_mean", figures["fin_accuracy"]["mean"] - figures["fin_accuracy_tfidf"]["mean"], 0.0),
         Target("minutes_06_median", median(figures["minutes"]["06"]), 10.0, at_most=True),
     ]
-finish(f"casestudies_{args.profile}", args.profile, figures, targets, args.report_only)
+finish(f"casestudies_{args.profile}" + ("_wikitext2" if args.corpus else ""), args.profile, figures, targets, args.report_only)

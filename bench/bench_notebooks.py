@@ -2,6 +2,9 @@
 
     python bench/bench_notebooks.py [--profile laptop] [--seeds 42 43 44] [--only 01 02] [--report-only]
 
+With ``--only``, the figures of the notebooks run replace theirs in the last results file and the other
+notebooks' figures stay (``commits`` says which commit each notebook's figures come from).
+
 Each seed runs the notebooks in a fresh run folder (fresh kernels, shared artifacts, nothing
 resumed), so a seed's figures come from its own pretraining, fine-tuning and agents. The key
 comparisons are reported as mean, standard deviation and range over the seeds:
@@ -19,18 +22,19 @@ above the better baseline (mean); LIME at most 2 s per explanation and both meth
 least twice the random one (mean); each notebook within its time (median seconds).
 Results: ``bench/results/notebooks_<profile>.json``.
 """
+import json
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import labkit  # noqa: E402,F401  - sets the Keras flags
-from common import Target, finish, mean_and_spread, median, parser  # noqa: E402
+from common import COMMIT_AT_START, RESULTS, Target, finish, mean_and_spread, median, parser  # noqa: E402
 
 from labkit.runner import run_notebooks  # noqa: E402
 
-SECONDS = {"ci": dict.fromkeys(("00", "01", "02", "03", "04"), 150),
-           "laptop": {"00": 60, "01": 600, "02": 600, "03": 720, "04": 480}}
+SECONDS = {"ci": dict.fromkeys(("00", "01", "02", "03", "04"), 150) | dict.fromkeys(("05", "06"), 90),
+           "laptop": {"00": 60, "01": 600, "02": 600, "03": 720, "04": 480, "05": 600, "06": 600}}
 
 args_parser = parser(__doc__)
 args_parser.add_argument("--seeds", type=int, nargs="+", default=[42, 43, 44])
@@ -40,6 +44,8 @@ args = args_parser.parse_args()
 runs = {}
 for seed in args.seeds:
     with tempfile.TemporaryDirectory() as tmp:
+        if args.only and "01" not in args.only and any(n > "01" for n in args.only):
+            run_notebooks(args.profile, seed, ["01"], output=Path(tmp) / "run")  # their encoder first, not measured
         _, results = run_notebooks(args.profile, seed, args.only, output=Path(tmp) / "run")
     runs[seed] = {r.notebook: r for r in results}
     if any(r.status != "ok" for r in results):
@@ -90,4 +96,32 @@ if any(n.startswith("04") for n in names):
         Target("ig_drop_over_random_mean", spread["deletion_drop_k3_ig"]["mean"] / random_drop, 2.0),
     ]
 
+if any(n.startswith("05") for n in names):
+    for key in ("service_inscope_accuracy", "service_oos_recall", "service_router_reward", "service_router_reward_threshold_rule"):
+        spread[key] = mean_and_spread(metric("05", key))
+    targets.append(Target("router_minus_threshold_rule_mean", spread["service_router_reward"]["mean"]
+                          - spread["service_router_reward_threshold_rule"]["mean"], 0.0))
+
+if any(n.startswith("06") for n in names):
+    for key in ("fin_accuracy", "fin_accuracy_tfidf", "alert_delay_days", "alert_false_alarms_per_100_days", "alert_missed"):
+        spread[key] = mean_and_spread(metric("06", key))
+    targets += [
+        Target("alert_missed_max", max(metric("06", "alert_missed")), 0, at_most=True),
+        Target("alert_delay_days_median", median(metric("06", "alert_delay_days")), 3.0, at_most=True),
+        Target("alert_false_alarms_per_100_days_median", median(metric("06", "alert_false_alarms_per_100_days")), 1.0,
+               at_most=True),
+    ]
+
+if args.profile == "ci":  # the quality targets are the laptop profile's; ci's tiny models only show that the code learns
+    targets = [t for t in targets if t.name.endswith("_median_seconds")]
+
+if args.only and (RESULTS / f"notebooks_{args.profile}.json").is_file():
+    # a partial run updates its notebooks in the last results and keeps the others' figures and targets
+    last = json.loads((RESULTS / f"notebooks_{args.profile}.json").read_text())
+    figures["commits"] = {**last.get("commits", dict.fromkeys(last["seconds"], last["commit"])),
+                          **dict.fromkeys(names, COMMIT_AT_START)}
+    for key in ("seconds", "metrics", "over_seeds"):
+        figures[key] = {**last.get(key, {}), **figures[key]}
+    fresh = {t.name for t in targets}
+    targets = [Target(n, t["value"], t["goal"], t["at_most"]) for n, t in last["targets"].items() if n not in fresh] + targets
 finish(f"notebooks_{args.profile}", args.profile, figures, targets, args.report_only)

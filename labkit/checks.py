@@ -162,6 +162,37 @@ def lime_ig_correlation(lab, answer, lime, ig) -> str:
                  "Spearman's rank correlation of the two score vectors (scipy.stats.spearmanr, or explain.rank_correlation)")
 
 
+# --- 05 · customer service ----------------------------------------------------------------------------
+
+
+def oos_share(lab, answer, y_test, oos_id) -> str:
+    import numpy as np
+
+    return check(lab, "05.1 out-of-scope share", answer, close_to(float(np.mean(y_test == oos_id)), 0.002),
+                 "compare y['test'] with oos_id and take the mean of the booleans")
+
+
+def oos_recall_at(lab, answer, probs, y_true, oos_id, threshold) -> str:
+    from labkit.service import oos_scores, predict_with_threshold
+
+    expected = oos_scores(y_true, predict_with_threshold(probs, oos_id, threshold), oos_id).oos_recall
+    return check(lab, "05.2 recall by hand", answer, close_to(expected, 0.002),
+                 "a request is flagged when its top probability is below 0.5 OR its top class is oos_id; recall is "
+                 "the share of the truly out-of-scope validation requests that are flagged")
+
+
+def answer_value(lab, answer, rewards, q) -> str:
+    expected = q * rewards.right_answer + (1 - q) * rewards.wrong_answer
+    return check(lab, "05.3 value of answering", answer, close_to(expected, 1e-6),
+                 "weigh the reward of a right answer by q and that of a wrong one by 1 - q")
+
+
+def break_even(lab, answer, rewards) -> str:
+    expected = (rewards.hand_over - rewards.wrong_answer) / (rewards.right_answer - rewards.wrong_answer)
+    return check(lab, "05.4 break-even confidence", answer, close_to(expected, 1e-6),
+                 "q * right + (1 - q) * wrong = hand_over is linear in q: collect the q terms on one side")
+
+
 # --- 06 · financial sentiment monitoring ------------------------------------------------------
 
 
@@ -197,34 +228,3 @@ def ewma_last(lab, answer, x, lam) -> str:
         z = lam * value + (1 - lam) * z
     return check(lab, "06.4 EWMA", answer, close_to(z, 1e-6),
                  "z_0 = x_0, then z_t = lambda * x_t + (1 - lambda) * z_{t-1}; give the last z_t")
-
-
-# --- 05 · customer service ----------------------------------------------------------------------------
-
-
-def oos_share(lab, answer, y_test, oos_id) -> str:
-    import numpy as np
-
-    return check(lab, "05.1 out-of-scope share", answer, close_to(float(np.mean(y_test == oos_id)), 0.002),
-                 "compare y['test'] with oos_id and take the mean of the booleans")
-
-
-def oos_recall_at(lab, answer, probs, y_true, oos_id, threshold) -> str:
-    from labkit.service import oos_scores, predict_with_threshold
-
-    expected = oos_scores(y_true, predict_with_threshold(probs, oos_id, threshold), oos_id).oos_recall
-    return check(lab, "05.2 recall by hand", answer, close_to(expected, 0.002),
-                 "a request is flagged when its top probability is below 0.5 OR its top class is oos_id; recall is "
-                 "the share of the truly out-of-scope validation requests that are flagged")
-
-
-def answer_value(lab, answer, rewards, q) -> str:
-    expected = q * rewards.right_answer + (1 - q) * rewards.wrong_answer
-    return check(lab, "05.3 value of answering", answer, close_to(expected, 1e-6),
-                 "weigh the reward of a right answer by q and that of a wrong one by 1 - q")
-
-
-def break_even(lab, answer, rewards) -> str:
-    expected = (rewards.hand_over - rewards.wrong_answer) / (rewards.right_answer - rewards.wrong_answer)
-    return check(lab, "05.4 break-even confidence", answer, close_to(expected, 1e-6),
-                 "q * right + (1 - q) * wrong = hand_over is linear in q: collect the q terms on one side")

@@ -48,8 +48,8 @@ def table(notebook: str) -> str:
     columns = []
     for profile in PROFILES:
         r = results[profile]
-        seeds = r["seeds"] if r and notebook in r["metrics"] else []
-        columns.append(f"`{profile}` ({len(seeds)} seeds)" if seeds else f"`{profile}`")
+        seeds = r["metrics"][notebook] if r and notebook in r["metrics"] else []
+        columns.append(f"`{profile}` ({len(seeds)} seed{'s' * (len(seeds) > 1)})" if seeds else f"`{profile}`")
     rows = [f"| figure | {' | '.join(columns)} |", "|---" * (len(PROFILES) + 1) + "|"]
     for name in ["minutes", *HEADLINES[notebook]]:
         cells = []

@@ -7,7 +7,8 @@ and a stream of dated headlines with sentiment shifts injected at known dates.
   makes a seeded, stratified one.
 - ``stream.csv`` (``date,company,headline``): a few headlines a day about four companies whose names
   never occur in the labelled sentences, from headline templates the labelled sentences never use,
-  so a classifier is judged on phrasing it has not seen.
+  so a classifier is judged on phrasing it has not seen (the cue words themselves, *wins*, *cut*, *loss* ...,
+  do occur in the labelled sentences, in other wordings).
 - ``shifts.csv`` (``company,start,end,direction``): the injected episodes, during which a company's
   news turns negative (or positive); outside them every company has the same calm mix.
 
@@ -82,7 +83,7 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 
 # --- labelled sentences: templates per label ---------------------------------------------------
 
-TEMPLATES = {
+PLAIN_TEMPLATES = {
     "positive": (
         "{co} 's {metric} {up} by {pct} % to EUR {amt} mn in {period} .",
         "In {period} , {metric} {up} to EUR {amt} mn from EUR {amt2} mn .",
@@ -105,6 +106,8 @@ TEMPLATES = {
         "Although {metric} {down} , {co} 's operating profit {up} to EUR {amt} mn .",
         "{co} 's {cost} {cost_down} by {pct} % in {period} , which lifted its result .",
         "Even with weak markets in {place} , {co} kept its margin and won new customers .",
+        "{Metric} at {co} 's unit in {place} {up} by {pct} % in {period} .",
+        "{Cost} at {co} 's unit in {place} {cost_down} by {pct} % in {period} .",
     ),
     "negative": (
         "{co} 's {metric} {down} by {pct} % to EUR {amt} mn in {period} .",
@@ -128,6 +131,8 @@ TEMPLATES = {
         "Although {metric} {up} , {co} 's operating profit {down} to EUR {amt} mn .",
         "{co} 's {cost} {cost_up} by {pct} % in {period} , eating into its result .",
         "Despite strong markets in {place} , {co} lost market share to its rivals .",
+        "{Metric} at {co} 's unit in {place} {down} by {pct} % in {period} .",
+        "{Cost} at {co} 's unit in {place} {cost_up} by {pct} % in {period} .",
     ),
     "neutral": (
         "{co} is a {nation} maker of {product} .",
@@ -158,6 +163,103 @@ TEMPLATES = {
         "{co} 's {cost} were EUR {amt} mn in {period} .",
     ),
 }
+
+# Half of the sentences wrap a news clause in a frame that says nothing about its tone ("{co} said on
+# Tuesday that ...", "According to ..."): every frame holds clauses of all three labels, so a model has to
+# read the clause's cue words (wins, rises, cut, loss, names ...), not recognise a template. The clauses
+# carry the cue words the stream's headlines use, in sentence phrasing of their own.
+FRAMES = (
+    "{co} said on {weekday} that {clause} .",
+    "In a release on {weekday} , {co} said {clause} .",
+    "According to {co} 's {role} , {clause} .",
+    "{co} told investors in {place} that {clause} .",
+    "As {clause} , {co} 's shares traded at EUR {amt} .",
+    "Industry observers in {place} noted that {clause} .",
+)
+CLAUSES = {
+    "positive": (
+        "it wins an order worth EUR {amt} mn from {customer}",
+        "the company now wins new customers in {place}",
+        "its {metric} rises by {pct} % as demand grows",
+        "{metric} rises again in {period}",
+        "it raises its outlook for the full year",
+        "the full-year outlook is better than before",
+        "quarterly {metric} beat the forecasts of analysts",
+        "its result for {period} was better than expected , beating forecasts",
+        "it swings back into profit after a weak year",
+        "it will hire some {n}0 staff in {place}",
+        "its shares rise {pct} % on strong demand for {product}",
+        "margins have improved in every unit",
+        "it posts its best result so far",
+        "profit reached a record EUR {amt} mn",
+        "it signs a new contract to deliver {product} to {customer}",
+        "a long supply deal with {customer} has been agreed",
+        "orders for {product} grow quickly",
+        "analysts at a {nation} bank upgrade the stock to buy",
+        "it wins a {n}-year contract from {customer}",
+        "the company wins back a large customer in {place}",
+        "its shares rise after the results for {period}",
+        "profit rises to EUR {amt} mn in {period}",
+        "{metric} is expected to rise in {year}",
+        "it swings to a profit of EUR {amt} mn in {period}",
+    ),
+    "negative": (
+        "its {metric} falls by {pct} % because of weak demand",
+        "{metric} falls again in {period}",
+        "it will cut some {n}0 jobs in {place}",
+        "it warns that full-year profit will be lower than planned",
+        "the full-year outlook is weaker than before",
+        "quarterly {metric} missed the forecasts of analysts",
+        "its result for {period} was worse than expected , missing forecasts",
+        "it swings into a loss after a strong year",
+        "its shares fall {pct} % as demand for {product} stays weak",
+        "margins are falling in every unit",
+        "it posts its worst result so far",
+        "the loss grew to EUR {amt} mn , wider than a year earlier",
+        "it closes its {product} plant in {place}",
+        "layoffs are planned at the unit in {place}",
+        "it loses a large order for {product} to a rival",
+        "{customer} has ended a supply deal",
+        "orders for {product} dropped sharply",
+        "analysts at a {nation} bank downgrade the stock to sell",
+        "it swings to a loss of EUR {amt} mn in {period}",
+        "its shares fall after the results for {period}",
+        "profit falls to EUR {amt} mn in {period}",
+        "{metric} is expected to fall in {year}",
+        "the loss widens again in {period}",
+        "it will close a line at its {place} plant",
+    ),
+    "neutral": (
+        "it will report its results for {period} on {weekday}",
+        "it names {person} as chief financial officer",
+        "it holds its annual meeting on {month} {day} in {place}",
+        "its chief executive will speak at a forum in {place}",
+        "it completes the planned move of its headquarters to {place}",
+        "it publishes its sustainability report for {year} in {month}",
+        "it confirms the date of its capital markets day",
+        "it appoints {n} new members to its board",
+        "it opens a new sales office in the {place} area",
+        "investors will watch closely when it reports on {weekday}",
+        "its outlook for the full year is unchanged",
+        "{metric} was EUR {amt} mn in {period} , as in the year before",
+        "it has no plans to change its dividend policy",
+        "the contract with {customer} runs until {year}",
+        "its order book is at the same level as a year ago",
+        "its shares are traded in {place} and {place2}",
+        "the forecasts of analysts for {period} vary widely",
+        "its quarterly sales figures will be published on {weekday}",
+        "quarterly results for {period} are due on {weekday}",
+        "it will present its results at a press conference on {weekday}",
+        "{metric} is expected to stay at the level of {year}",
+        "its shares were unchanged after the results",
+        "the profit figures for {period} include a one-off item",
+        "a new chief executive takes over in {month}",
+    ),
+}
+FRAMED_SHARE = 0.5  # share of the sentences drawn as a frame around a clause
+# every template a sentence can come from: the plain ones, then each frame around each clause
+TEMPLATES = {label: PLAIN_TEMPLATES[label] + tuple(frame.replace("{clause}", clause) for frame in FRAMES
+                                                   for clause in CLAUSES[label]) for label in LABELS}
 
 # --- the headline stream: other templates, headline style ---------------------------------------
 
@@ -216,7 +318,7 @@ def _value(slot: str, rng: random.Random, names: list[str]) -> str:
         "co": lambda: rng.choice(names), "co2": lambda: rng.choice(names),
         "metric": lambda: rng.choice(METRICS), "Metric": lambda: rng.choice(METRICS).capitalize(),
         "period": lambda: rng.choice(PERIODS).format(year=year), "year": lambda: year,
-        "up": lambda: rng.choice(UP), "down": lambda: rng.choice(DOWN), "cost": lambda: rng.choice(COSTS),
+        "up": lambda: rng.choice(UP), "down": lambda: rng.choice(DOWN), "cost": lambda: rng.choice(COSTS), "Cost": lambda: rng.choice(COSTS).capitalize(),
         "cost_up": lambda: rng.choice(COST_UP), "cost_down": lambda: rng.choice(COST_DOWN),
         "pct": lambda: f"{rng.randint(1, 60)}.{rng.randint(0, 9)}",
         "amt": lambda: f"{rng.randint(1, 900)}.{rng.randint(0, 9)}",
@@ -246,7 +348,9 @@ def build_sentences(seed: int = 0) -> tuple[list[tuple[str, str]], int]:
     redrawn = 0
     while len(rows) < SENTENCES:
         label = rng.choices(LABELS, weights=[LABEL_WEIGHTS[x] for x in LABELS])[0]
-        text = fill(rng.choice(TEMPLATES[label]), lambda slot: _value(slot, rng, names))
+        template = (rng.choice(FRAMES).replace("{clause}", rng.choice(CLAUSES[label]))
+                    if rng.random() < FRAMED_SHARE else rng.choice(PLAIN_TEMPLATES[label]))
+        text = fill(template, lambda slot: _value(slot, rng, names))
         if text.lower() in seen:
             continue
         if index.find(text):
@@ -366,13 +470,21 @@ during which a company's news mix changes:
 The sentences fill {n_templates} templates ({", ".join(f"{len(TEMPLATES[x])} {x}" for x in LABELS)}) with
 invented company names ({len(companies(seed))}, stems and endings combined), metrics, periods, amounts,
 percentages, verbs of change, products, places and customers; duplicates (case ignored) are dropped.
+{sum(map(len, PLAIN_TEMPLATES.values()))} templates are whole sentences; the others put one of {len(FRAMES)} frames that say nothing about
+the tone ("... said on Tuesday that ...", "According to ...") around one of {sum(map(len, CLAUSES.values()))} news clauses, and
+{FRAMED_SHARE:.0%} of the sentences are drawn that way. Every frame holds clauses of all three labels, so the label is
+in the clause's words (*wins*, *rises*, *cut*, *loss*, *names* ...), not in the shape of the sentence; the clauses
+carry, in wordings of their own, the cue words of the stream's headlines (a model can only read a cue word it
+has seen in training).
 Some cues point the other way from their plain words: an operating loss that *narrowed* is good news, falling
-costs are good news and rising ones bad news, a rise in a market's prices says nothing about one company, and in
+costs are good news and rising ones bad news (also when the cost and its verb are words apart, where word pairs
+cannot pair them), a rise in a market's prices says nothing about one company, and in
 "although A fell, B rose" the second clause decides; a dividend is neutral when it is only proposed.
 
 The headlines come from {sum(map(len, HEADLINES.values()))} other templates, in headline style (present tense,
-no final full stop), about four companies whose names never occur in the sentences: a classifier trained on
-the sentences meets this phrasing for the first time in the stream. Each day, each company gets
+no final full stop; no run of four words in common with a sentence template), about four companies whose names
+never occur in the sentences: a classifier trained on the sentences meets their cue words in other phrasings, and
+this phrasing for the first time in the stream. Each day, each company gets
 {HEADLINES_PER_DAY[0]} to {HEADLINES_PER_DAY[1]} headlines, each drawn from the news mix of that day. Each company
 has episodes of {EPISODE_DAYS[0]} to {EPISODE_DAYS[1]} days over the whole stream, negative twice as often as
 positive, {MIN_GAP_DAYS} to {MIN_GAP_DAYS + MAX_EXTRA_GAP_DAYS} calm days apart.
