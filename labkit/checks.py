@@ -228,3 +228,42 @@ def ewma_last(lab, answer, x, lam) -> str:
         z = lam * value + (1 - lam) * z
     return check(lab, "06.4 EWMA", answer, close_to(z, 1e-6),
                  "z_0 = x_0, then z_t = lambda * x_t + (1 - lambda) * z_{t-1}; give the last z_t")
+
+
+# --- 07 · personalised recommendation ----------------------------------------------------------
+
+
+def rating_mean(lab, answer, train_ratings) -> str:
+    import numpy as np
+
+    return check(lab, "07.1 global mean", answer, close_to(float(np.mean(train_ratings)), 1e-4),
+                 "the mean of the training ratings only (r[train]), not of all ratings")
+
+
+def mf_prediction(lab, answer, mean, user_bias, item_bias, user_vectors, item_vectors, u, i) -> str:
+    import numpy as np
+
+    expected = float(mean + user_bias[u] + item_bias[i] + np.dot(user_vectors[u], item_vectors[i]))
+    return check(lab, "07.2 one prediction", answer, close_to(expected, 1e-3),
+                 "mu + b_u + b_i + p_u . q_i, with the weights read from the trained model (no clipping)")
+
+
+def hit_rate_at(lab, answer, scores, k) -> str:
+    import numpy as np
+
+    from labkit.recommend import positive_ranks
+
+    expected = float(np.mean(positive_ranks(scores) < k))
+    return check(lab, "07.3 HR@5", answer, close_to(expected, 1e-6),
+                 "a row is a hit when fewer than 5 negatives score at least as high as its held-out item (column 0)")
+
+
+def fixed_shelf_regret(lab, answer, click_probabilities, users) -> str:
+    import numpy as np
+
+    p = np.asarray(click_probabilities)[np.asarray(users)]
+    best = int(np.argmax(p.sum(0)))
+    expected = float((p.max(1) - p[:, best]).sum())
+    return check(lab, "07.4 regret of one shelf", answer, close_to(expected, 1e-3 * max(1.0, abs(expected))),
+                 "choose the shelf with the highest total click probability over the stream's users, then sum "
+                 "max_a p[u, a] - p[u, best] over the stream")

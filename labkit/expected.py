@@ -23,6 +23,7 @@ HEADLINES = {
     "05_customer_service": ["service_inscope_accuracy", "service_oos_recall", "service_oos_precision",
                             "service_router_reward"],
     "06_financial_sentiment_monitoring": ["fin_accuracy", "fin_macro_f1"],
+    "07_personalised_recommendation": ["rec_hr_at_10", "rec_ndcg_at_10", "bandit_regret_saved"],
 }
 PROFILES = ("ci", "laptop", "gpu")
 

@@ -279,3 +279,18 @@ def plot_alerts(days: Sequence, index: Mapping[str, Sequence[float]], alerts: Se
     axes[-1, 0].set_xlabel("shaded: true shifts · triangles: alerts · dashed line: the test stretch starts")
     fig.tight_layout()
     return axes[:, 0]
+
+
+def plot_ranking_bars(scores: Mapping[str, Sequence[float]], metrics: Sequence[str], title: str = "", ax=None):
+    """Grouped bars: ``{model: (value per metric)}``, e.g. HR@10 and NDCG@10 of a recommender and its baselines."""
+    ax = ax or plt.subplots(figsize=(7, 3.5))[1]
+    width = 0.8 / max(1, len(scores))
+    for k, (name, values) in enumerate(scores.items()):
+        xs = [m + (k - (len(scores) - 1) / 2) * width for m in range(len(metrics))]
+        bars = ax.bar(xs, values, width, label=name)
+        ax.bar_label(bars, fmt="%.2f", fontsize=8)
+    ax.set_xticks(range(len(metrics)), metrics)
+    ax.set_ylim(0, 1)
+    ax.set_title(title)
+    ax.legend(fontsize=8)
+    return ax

@@ -54,6 +54,13 @@ class Profile:
     # --- case study: financial sentiment (06) ----------------------------------
     fin_epochs: int  # most fine-tuning epochs of the sentiment classifier (early stopping may end it sooner)
     fin_explained_headlines: int  # headlines of one alert's day explained with LIME
+    # --- case study: recommendation (07) ---------------------------------------
+    rec_dim: int  # size of the user and item embeddings (matrix factorisation and two-tower)
+    rec_epochs: int  # training epochs of the matrix factorisation
+    tower_epochs: int  # training epochs of the two-tower model
+    text_epochs: int  # training epochs of the projection from text embeddings to item vectors (cold start)
+    rec_batch_size: int
+    bandit_steps: int  # recommendations the bandits learn from
     # --- case study: customer service (05) ----------------------------------
     service_epochs: int  # fine-tuning epochs of the intent classifier that may say "out of scope"
     router_steps: int  # requests the request-routing bandits learn from
@@ -76,6 +83,7 @@ PROFILES: dict[str, Profile] = {
             instr_grid_size=5, instr_num_objects=4, instr_eval_episodes=100,
             lime_samples=100, ig_steps=8, deletion_sentences=5,
             fin_epochs=8, fin_explained_headlines=2,
+            rec_dim=16, rec_epochs=8, tower_epochs=8, text_epochs=60, rec_batch_size=256, bandit_steps=1500,
             service_epochs=6, router_steps=2000,
         ),
         Profile(
@@ -92,6 +100,7 @@ PROFILES: dict[str, Profile] = {
             eval_episodes=20, instr_grid_size=5, instr_num_objects=4, instr_eval_episodes=300,
             lime_samples=1000, ig_steps=32, deletion_sentences=40,
             fin_epochs=20, fin_explained_headlines=3,
+            rec_dim=32, rec_epochs=30, tower_epochs=30, text_epochs=200, rec_batch_size=256, bandit_steps=6000,
             service_epochs=10, router_steps=20_000,
         ),
         Profile(
@@ -108,6 +117,7 @@ PROFILES: dict[str, Profile] = {
             eval_episodes=50, instr_grid_size=5, instr_num_objects=4, instr_eval_episodes=500,
             lime_samples=2000, ig_steps=64, deletion_sentences=100,
             fin_epochs=20, fin_explained_headlines=4,
+            rec_dim=32, rec_epochs=30, tower_epochs=30, text_epochs=200, rec_batch_size=256, bandit_steps=6000,
             service_epochs=10, router_steps=20_000,
         ),
     )

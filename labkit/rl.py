@@ -95,3 +95,68 @@ def load_policy(folder: str | Path):
             "tf_agents.policies.policy_saver.PolicySaver(agent.policy).save(folder)"
         )
     return py_tf_eager_policy.SavedModelPyTFEagerPolicy(str(folder), load_specs_from_pbtxt=True)
+
+
+def run_bandit(py_env, make_agent, steps: int, batch_size: int):
+    """The contextual-bandit loop of notebooks 05 and 07: wrap the batched bandit environment ``py_env`` for
+    TensorFlow, build ``make_agent(tf_env)`` (an agent, or a bare policy such as a random one), and let it act on
+    ``steps`` contexts, ``batch_size`` at a time. The driver collects a batch with the collect policy, the agent
+    trains on it, the batch is dropped: a bandit needs no replay of old steps. Returns the agent (or policy).
+    What the environment saw and did stays in ``py_env``."""
+    from tf_agents.drivers import dynamic_step_driver
+    from tf_agents.environments import tf_py_environment
+    from tf_agents.replay_buffers import tf_uniform_replay_buffer
+    from tf_agents.utils import common
+
+    env = tf_py_environment.TFPyEnvironment(py_env)
+    agent = make_agent(env)
+    policy = getattr(agent, "collect_policy", agent)  # a random baseline is a bare policy
+    buffer = tf_uniform_replay_buffer.TFUniformReplayBuffer(policy.trajectory_spec, batch_size=batch_size,
+                                                            max_length=1)
+    collect = common.function(dynamic_step_driver.DynamicStepDriver(env, policy, [buffer.add_batch],
+                                                                    num_steps=batch_size).run)
+    train = common.function(agent.train) if policy is not agent else None
+    for _ in range(steps // batch_size):
+        collect()
+        if train:
+            train(buffer.gather_all())
+        buffer.clear()
+    return agent
+
+
+def pool_bandit_environment(contexts: np.ndarray, reward, num_actions: int, batch_size: int = 1, seed: int = 0):
+    """A batched TF-Agents bandit environment over a fixed pool: each step shows ``batch_size`` rows of
+    ``contexts`` drawn uniformly at random, and ``reward(rows, actions, rng)`` pays for the actions taken
+    (float32, one per row). The rows come from their own seeded stream, so the same seed shows the same rows
+    whatever the actions; ``env.shown`` holds every row shown so far and ``env.actions`` the action taken on it."""
+    from tf_agents.bandits.environments import bandit_py_environment
+    from tf_agents.specs import array_spec
+
+    contexts = np.asarray(contexts, np.float32)
+    stream, outcomes = np.random.default_rng([seed, 0]), np.random.default_rng([seed, 1])
+
+    class PoolEnvironment(bandit_py_environment.BanditPyEnvironment):
+        def __init__(self):
+            self.shown, self.actions, self._current = [], [], None
+            super().__init__(array_spec.ArraySpec(contexts.shape[1:], np.float32, name="context"),
+                             array_spec.BoundedArraySpec((), np.int32, 0, num_actions - 1, name="action"))
+
+        @property
+        def batch_size(self):
+            return batch_size
+
+        @property
+        def batched(self):
+            return True
+
+        def _observe(self):
+            self._current = stream.integers(len(contexts), size=batch_size)
+            return contexts[self._current]
+
+        def _apply_action(self, action):
+            action = np.asarray(action)
+            self.shown.extend(self._current.tolist())
+            self.actions.extend(action.tolist())
+            return np.asarray(reward(self._current, action, outcomes), np.float32)
+
+    return PoolEnvironment()

@@ -116,40 +116,16 @@ class SimulatedCustomers:
 
 
 def router_environment(customers: SimulatedCustomers, batch_size: int = 1, seed: int = 0):
-    """A TF-Agents bandit environment over ``customers``: the observation is a request's confidence
-    features, the action one of :data:`ACTIONS`, the reward a sampled one. Requests are drawn uniformly
-    from the pool; the same seed gives the same stream of requests whatever the actions.
-    ``env.requests`` holds the pool index of every request shown so far and ``env.actions`` the action taken."""
-    from tf_agents.bandits.environments import bandit_py_environment
-    from tf_agents.specs import array_spec
+    """A TF-Agents bandit environment over ``customers`` (:func:`labkit.rl.pool_bandit_environment`): the
+    observation is a request's confidence features, the action one of :data:`ACTIONS`, the reward a sampled one.
+    The same seed shows the same stream of requests whatever the actions; ``env.shown`` holds the pool index of
+    every request shown so far and ``env.actions`` the action taken on it."""
+    from labkit.rl import pool_bandit_environment
 
-    stream, outcomes = np.random.default_rng([seed, 0]), np.random.default_rng([seed, 1])
+    def reward(requests, actions, rng):
+        return [customers.reward(i, a, rng) for i, a in zip(requests, actions)]
 
-    class RouterEnvironment(bandit_py_environment.BanditPyEnvironment):
-        def __init__(self):
-            self.requests, self.actions, self._current = [], [], None
-            super().__init__(
-                array_spec.ArraySpec((len(FEATURES),), np.float32, name="confidence"),
-                array_spec.BoundedArraySpec((), np.int32, 0, len(ACTIONS) - 1, name="action"))
-
-        @property
-        def batch_size(self):
-            return batch_size
-
-        @property
-        def batched(self):
-            return True
-
-        def _observe(self):
-            self._current = stream.integers(len(customers), size=batch_size)
-            return customers.features[self._current]
-
-        def _apply_action(self, action):
-            self.requests.extend(self._current.tolist())
-            self.actions.extend(np.asarray(action).tolist())
-            return np.array([customers.reward(i, a, outcomes) for i, a in zip(self._current, action)], np.float32)
-
-    return RouterEnvironment()
+    return pool_bandit_environment(customers.features, reward, len(ACTIONS), batch_size, seed)
 
 
 def threshold_rule(features: np.ndarray, threshold: float) -> np.ndarray:

@@ -30,6 +30,12 @@ OTHER_METRICS = {
                             "service_inscope_accuracy_tfidf", "service_oos_recall_tfidf", "service_threshold"],
     "06_financial_sentiment_monitoring": ["fin_accuracy_tfidf", "fin_accuracy_lexicon", "alert_delay_days",
                                           "alert_false_alarms_per_100_days", "alert_missed"],
+    "07_personalised_recommendation": ["rec_rmse", "rec_rmse_bias_baseline", "rec_rmse_global_mean", "rec_hr_at_10_random",
+                                       "rec_hr_at_10_popularity", "rec_ndcg_at_10_popularity", "rec_hr_at_10_coldstart",
+                                       "rec_hr_at_10_coldstart_popularity", "rec_hr_at_10_coldstart_random",
+                                       "rec_hr_at_10_coldstart_genres", "bandit_regret_agent", "bandit_regret_random",
+                                       "bandit_regret_epsilon_greedy", "bandit_regret_best_shelf",
+                                       "rec_mf_cpu_seconds", "rec_tower_cpu_seconds"],
 }
 # How far above its baseline each headline must be under ci (returns are in reward units, the rest in [0, 1]).
 MARGINS = {"cartpole_dqn_avg_return": 20.0, "cartpole_second_avg_return": 5.0,

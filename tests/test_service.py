@@ -106,7 +106,7 @@ def test_the_same_seed_shows_the_same_requests_whatever_the_actions():
         for _ in range(5):
             env.step(np.full(4, action, np.int32))
         assert env.actions == [action] * 20
-        streams.append(env.requests)
+        streams.append(env.shown)
     assert streams[0] == streams[1] and len(set(streams[0])) > 1
 
 

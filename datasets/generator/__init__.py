@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from . import corpus, finance, intents, ner, service
+from . import corpus, finance, intents, movielens, ner, service
 
 Generator = Callable[[Path, int], list[Path]]
 
@@ -23,6 +23,7 @@ GENERATORS: dict[str, Generator] = {
     "ner": ner.write,
     "service": service.write,
     "finance": finance.write,
+    "movielens": movielens.write,
 }
 
 

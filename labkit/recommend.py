@@ -1,0 +1,159 @@
+"""Plumbing for the recommendation notebook (07): splits, the closed-form bias baseline, the NCF evaluation
+protocol (HR@k and NDCG@k against sampled negatives), cold-start items, and the bandit environment.
+
+The models (matrix factorisation, the two-tower model, the text projection) and the bandit agents are the lesson
+and live in the notebook.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from labkit.data import Ratings
+
+
+def random_split(n: int, test_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Indices of ``n`` ratings cut at random (seeded) into train and test; test holds ``test_fraction`` of them."""
+    if not 0 < test_fraction < 1:
+        raise ValueError(f"test_fraction={test_fraction} must lie strictly between 0 and 1")
+    order = np.random.default_rng([seed, 7]).permutation(n)
+    cut = int(round(n * (1 - test_fraction)))
+    return np.sort(order[:cut]), np.sort(order[cut:])
+
+
+def rmse(predicted, actual) -> float:
+    """Root mean squared error."""
+    predicted, actual = np.asarray(predicted, float), np.asarray(actual, float)
+    return float(np.sqrt(np.mean((predicted - actual) ** 2)))
+
+
+@dataclass
+class Biases:
+    """The baseline predictor :math:`\\hat r_{ui} = \\mu + b_u + b_i` (``user``/``item`` arrays of biases)."""
+
+    mean: float
+    user: np.ndarray
+    item: np.ndarray
+
+    def predict(self, users, items) -> np.ndarray:
+        return self.mean + self.user[np.asarray(users)] + self.item[np.asarray(items)]
+
+
+def fit_biases(users, items, ratings, n_users: int, n_items: int, reg_user: float = 15.0, reg_item: float = 10.0,
+               passes: int = 5) -> Biases:
+    """User and item biases by alternating closed-form ridge updates (Koren's baseline, ALS-style): each pass sets
+    :math:`b_i = \\sum_u (r_{ui} - \\mu - b_u) / (\\lambda_i + n_i)`, then :math:`b_u` the same way given the
+    :math:`b_i`."""
+    users, items, ratings = np.asarray(users), np.asarray(items), np.asarray(ratings, float)
+    mean = float(ratings.mean())
+    bu, bi = np.zeros(n_users), np.zeros(n_items)
+    n_u, n_i = np.bincount(users, minlength=n_users), np.bincount(items, minlength=n_items)
+    for _ in range(passes):
+        bi = np.bincount(items, ratings - mean - bu[users], minlength=n_items) / (reg_item + n_i)
+        bu = np.bincount(users, ratings - mean - bi[items], minlength=n_users) / (reg_user + n_u)
+    return Biases(mean, bu, bi)
+
+
+# --- leave-last-out and the NCF evaluation ----------------------------------------------------
+
+
+def choose_cold_items(data: Ratings, fraction: float, seed: int, min_ratings: int = 5) -> np.ndarray:
+    """A seeded ``fraction`` of the items with at least ``min_ratings`` ratings, to hold out entirely from training
+    (cold start): their ratings are seen by nothing but the cold-start evaluation."""
+    counts = np.bincount(data.items, minlength=data.n_items)
+    eligible = np.flatnonzero(counts >= min_ratings)
+    rng = np.random.default_rng([seed, 11])
+    return np.sort(rng.choice(eligible, size=max(1, int(round(fraction * len(eligible)))), replace=False))
+
+
+def leave_last_out(data: Ratings, exclude_items=()) -> tuple[np.ndarray, np.ndarray]:
+    """Leave-last-out by timestamp over the interactions with items not in ``exclude_items``: returns the training
+    indices (into ``data``'s arrays) and, per user with at least two such interactions, the index of their last
+    one (ties on the timestamp broken by position in the file). Users with fewer stay in training only."""
+    keep = ~np.isin(data.items, np.asarray(exclude_items, dtype=int))
+    idx = np.flatnonzero(keep)
+    order = idx[np.lexsort((idx, data.timestamps[idx], data.users[idx]))]  # by user, then time, then position
+    users = data.users[order]
+    last = np.r_[users[1:] != users[:-1], True]  # the last interaction of each user
+    counts = np.bincount(users, minlength=data.n_users)
+    test = order[last & (counts[users] >= 2)]
+    train = np.setdiff1d(idx, test)
+    return train, np.sort(test)
+
+
+def interaction_sets(users, items, n_users: int) -> list[set[int]]:
+    """The set of items each user interacted with."""
+    sets: list[set[int]] = [set() for _ in range(n_users)]
+    for u, i in zip(np.asarray(users).tolist(), np.asarray(items).tolist()):
+        sets[u].add(i)
+    return sets
+
+
+def sample_candidates(users, positives, interacted: list[set[int]], pool, n_negatives: int, seed: int) -> np.ndarray:
+    """The NCF protocol's candidate lists (He et al., 2017): row ``k`` is ``positives[k]`` followed by
+    ``n_negatives`` distinct items of ``pool`` that ``users[k]`` never interacted with, drawn with the seed."""
+    rng = np.random.default_rng([seed, 13])
+    pool = np.asarray(pool)
+    rows = []
+    for u, pos in zip(np.asarray(users).tolist(), np.asarray(positives).tolist()):
+        allowed = pool[~np.isin(pool, list(interacted[u] | {pos}))]
+        if len(allowed) < n_negatives:
+            raise ValueError(f"user {u} has only {len(allowed)} items to sample from; n_negatives={n_negatives}")
+        rows.append([pos, *rng.choice(allowed, size=n_negatives, replace=False).tolist()])
+    return np.array(rows, dtype=int)
+
+
+def positive_ranks(scores) -> np.ndarray:
+    """Per row of ``scores`` (column 0: the held-out item, the rest: negatives), the 0-based rank of the held-out
+    item: how many negatives score higher or the same (ties count against it)."""
+    scores = np.asarray(scores, float)
+    return (scores[:, 1:] >= scores[:, :1]).sum(1)
+
+
+def hit_rate_ndcg(scores, k: int = 10) -> tuple[float, float]:
+    """HR@k (share of rows whose held-out item ranks in the top k) and NDCG@k (``1 / log2(rank + 2)`` for a hit at
+    0-based rank ``rank``, else 0), averaged over rows."""
+    rank = positive_ranks(scores)
+    hit = rank < k
+    return float(hit.mean()), float(np.where(hit, 1 / np.log2(rank + 2), 0.0).mean())
+
+
+# --- the bandit: which genre shelf to show a user -----------------------------------------------
+
+
+def top_genres(data: Ratings, n: int) -> list[int]:
+    """The ``n`` genres (indices into ``data.genres``' columns) with the most ratings."""
+    per_genre = data.genres[data.items].sum(0)
+    return [int(g) for g in np.argsort(-per_genre, kind="stable")[:n]]
+
+
+def genre_click_probabilities(data: Ratings, genres: list[int], shrink: float = 5.0) -> np.ndarray:
+    """``(users, len(genres))``: the probability that a user clicks a shelf of genre ``g``, taken as the share of
+    their liked films (rated 4 or 5) that carry genre ``g``, shrunk towards the share over all users with weight
+    ``shrink`` (a user with few likes gets the crowd's)."""
+    liked = data.ratings >= 4
+    flags = data.genres[data.items[liked]][:, genres]
+    counts = np.zeros((data.n_users, len(genres)))
+    np.add.at(counts, data.users[liked], flags)
+    n_liked = np.bincount(data.users[liked], minlength=data.n_users)[:, None]
+    crowd = flags.mean(0, keepdims=True)
+    return (counts + shrink * crowd) / (n_liked + shrink)
+
+
+def shelf_environment(contexts: np.ndarray, click_probabilities: np.ndarray, batch_size: int = 1, seed: int = 0):
+    """A TF-Agents bandit environment (:func:`labkit.rl.pool_bandit_environment`): each step a user drawn at random
+    (seeded) arrives, the observation is their context vector (``contexts[user]``), the action one of the shelves
+    (columns of ``click_probabilities``), the reward 1 for a click (drawn with that probability) else 0. The same
+    seed gives the same stream of users whatever the actions; ``env.shown`` holds every user shown so far and
+    ``env.actions`` the shelves shown."""
+    from labkit.rl import pool_bandit_environment
+
+    probs = np.asarray(click_probabilities, float)
+    if len(contexts) != len(probs):
+        raise ValueError(f"contexts has {len(contexts)} rows but click_probabilities {len(probs)}: one per user")
+
+    def reward(users, shelves, rng):
+        return rng.random(len(users)) < probs[users, shelves]
+
+    return pool_bandit_environment(contexts, reward, probs.shape[1], batch_size, seed)
