@@ -19,7 +19,7 @@ Targets (issue figures for the laptop profile): CLINC150 in-scope accuracy at le
 recall at least 0.50, within 15 minutes of training including pretraining (notebook 01's time plus 05's);
 the learned router earns at least as much as the best fixed threshold rule and more than random;
 Financial PhraseBank all-agree accuracy at least 0.90 and above TF-IDF + logistic regression, within 10 minutes
-(notebook 06's time). Without real data the script says so and exits 0. Results: ``results/casestudies_<profile>[_wikitext2].json``.
+(notebook 06's time). Without real data the script says so and exits 0. Results: ``results/casestudies_<profile>[_wikitext2][_only_NN].json``.
 """
 import json
 import os
@@ -121,4 +121,5 @@ if "06" in args.only:
         Target("phrasebank_accuracy_minus_tfidf_mean", figures["fin_accuracy"]["mean"] - figures["fin_accuracy_tfidf"]["mean"], 0.0),
         Target("minutes_06_median", median(figures["minutes"]["06"]), 10.0, at_most=True),
     ]
-finish(f"casestudies_{args.profile}" + ("_wikitext2" if args.corpus else ""), args.profile, figures, targets, args.report_only)
+partial = "" if set(args.only) == set(NEEDED) else "_only_" + "_".join(sorted(args.only))  # never overwrites a full run
+finish(f"casestudies_{args.profile}" + ("_wikitext2" if args.corpus else "") + partial, args.profile, figures, targets, args.report_only)
