@@ -22,17 +22,14 @@ Financial PhraseBank all-agree accuracy at least 0.90 and above TF-IDF + logisti
 (notebook 06's time). Without real data the script says so and exits 0. Results: ``results/casestudies_<profile>[_wikitext2][_only_NN].json``.
 """
 import json
-import os
 import random
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import labkit  # noqa: E402,F401  - sets the Keras flags
-from common import Target, finish, mean_and_spread, median, parser  # noqa: E402
+from common import Target, finish, mean_and_spread, median, real_runs, realdata_parser  # noqa: E402
 
-from labkit.runner import run_notebooks  # noqa: E402
 
 NEEDED = {"05": "clinc150/data_full_trainval.json", "06": "finphrase/Sentences_AllAgree.txt"}
 CORPUS = "wikitext2/valid.txt"
@@ -68,28 +65,13 @@ def lay_out(real: Path, data_dir: Path, notebooks: list[str], corpus: bool, seed
         (data_dir / "finance" / "Sentences_AllAgree.txt").symlink_to(real / NEEDED["06"])
 
 
-args_parser = parser(__doc__)
-args_parser.add_argument("--realdata", type=Path, default=os.environ.get("LABKIT_REALDATA"),
-                         help="folder with the real data sets (default: $LABKIT_REALDATA)")
-args_parser.add_argument("--seeds", type=int, nargs="+", default=[42])
+args_parser = realdata_parser(__doc__)
 args_parser.add_argument("--only", nargs="+", default=list(NEEDED), choices=list(NEEDED))
 args_parser.add_argument("--corpus", action="store_true", help=f"pretrain on WikiText-2 ({CORPUS}) instead of the bundled corpus")
 args = args_parser.parse_args()
 needed = [NEEDED[n] for n in args.only] + ([CORPUS] if args.corpus else [])
-missing = [n for n in needed if not args.realdata or not (Path(args.realdata) / n).is_file()]
-if missing:
-    print(f"bench_casestudies: no real data ({', '.join(missing)} not found under --realdata / "
-          f"$LABKIT_REALDATA = {args.realdata}); nothing measured.")
-    sys.exit(0)
-
-runs = {}
-for seed in args.seeds:
-    with tempfile.TemporaryDirectory() as tmp:
-        lay_out(Path(args.realdata).resolve(), Path(tmp) / "data", args.only, args.corpus)
-        _, results = run_notebooks(args.profile, seed, ["01", *args.only], Path(tmp) / "data", Path(tmp) / "run")
-    if any(r.status != "ok" for r in results):
-        sys.exit(f"seed {seed}: {', '.join(f'{r.notebook} {r.error}' for r in results if r.status != 'ok')}")
-    runs[seed] = {r.notebook[:2]: r for r in results}
+runs = real_runs("bench_casestudies", args, needed, ["01", *args.only],
+                 lambda real, data_dir: lay_out(real, data_dir, args.only, args.corpus))
 
 m = lambda nb, key: [runs[s][nb].metrics[key] for s in args.seeds]  # noqa: E731
 figures = {"seeds": args.seeds, "corpus": "WikiText-2 valid" if args.corpus else "bundled", "metrics": {s: {nb: r.metrics for nb, r in runs[s].items() if nb != "01"} for s in args.seeds},

@@ -20,17 +20,14 @@ alone is reported beside it); intent accuracy at least
 Without real data the script says so and exits 0 (nothing measured). Results: ``results/realdata_<profile>.json``.
 """
 import csv
-import os
 import random
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import labkit  # noqa: E402,F401  - sets the Keras flags
-from common import Target, finish, mean_and_spread, median, parser  # noqa: E402
+from common import Target, finish, mean_and_spread, median, real_runs, realdata_parser  # noqa: E402
 
-from labkit.runner import run_notebooks  # noqa: E402
 
 NEEDED = ("wikitext2/valid.txt", "banking77/train.csv", "conll2003/train.txt", "conll2003/valid.txt")
 
@@ -51,25 +48,8 @@ def lay_out(real: Path, data_dir: Path, seed: int = 0) -> None:
             csv.writer(f).writerows([header, *part])
 
 
-args_parser = parser(__doc__)
-args_parser.add_argument("--realdata", type=Path, default=os.environ.get("LABKIT_REALDATA"),
-                         help="folder with the real data sets (default: $LABKIT_REALDATA)")
-args_parser.add_argument("--seeds", type=int, nargs="+", default=[42])
-args = args_parser.parse_args()
-missing = [n for n in NEEDED if not args.realdata or not (Path(args.realdata) / n).is_file()]
-if missing:
-    print(f"bench_realdata: no real data ({', '.join(missing)} not found under --realdata / "
-          f"$LABKIT_REALDATA = {args.realdata}); nothing measured.")
-    sys.exit(0)
-
-runs = {}
-for seed in args.seeds:
-    with tempfile.TemporaryDirectory() as tmp:
-        lay_out(Path(args.realdata).resolve(), Path(tmp) / "data")
-        _, results = run_notebooks(args.profile, seed, ["01", "02"], Path(tmp) / "data", Path(tmp) / "run")
-    if any(r.status != "ok" for r in results):
-        sys.exit(f"seed {seed}: {', '.join(f'{r.notebook} {r.error}' for r in results if r.status != 'ok')}")
-    runs[seed] = {r.notebook[:2]: r for r in results}
+args = realdata_parser(__doc__).parse_args()
+runs = real_runs("bench_realdata", args, list(NEEDED), ["01", "02"], lay_out)
 
 m = lambda key: [runs[s]["02"].metrics[key] for s in args.seeds]
 points = lambda a, b: mean_and_spread([100 * (x - y) for x, y in zip(m(a), m(b))])

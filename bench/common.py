@@ -90,3 +90,39 @@ def mean_and_spread(values) -> dict:
     values = [float(v) for v in values]
     return {"mean": statistics.fmean(values), "std": statistics.stdev(values) if len(values) > 1 else 0.0,
             "min": min(values), "max": max(values), "values": values}
+
+
+def realdata_parser(description: str) -> argparse.ArgumentParser:
+    """:func:`parser` plus the options of the real-data benchmarks (``--realdata``, ``--seeds``)."""
+    p = parser(description)
+    p.add_argument("--realdata", type=Path, default=os.environ.get("LABKIT_REALDATA"),
+                   help="folder with the real data sets (default: $LABKIT_REALDATA)")
+    p.add_argument("--seeds", type=int, nargs="+", default=[42])
+    return p
+
+
+def real_runs(script: str, args, needed: list[str], notebooks: list[str], lay_out) -> dict:
+    """Run ``notebooks`` on real data once per seed: ``{seed: {"NN": NotebookResult}}``.
+
+    Without every ``needed`` file under ``args.realdata`` it says so and exits 0 (nothing measured). Each
+    seed gets a fresh temporary ``DATA_DIR``, written by ``lay_out(real_folder, data_dir)``; a failed notebook
+    stops the script with its error.
+    """
+    import tempfile
+
+    from labkit.runner import run_notebooks
+
+    missing = [n for n in needed if not args.realdata or not (Path(args.realdata) / n).is_file()]
+    if missing:
+        print(f"{script}: no real data ({', '.join(missing)} not found under --realdata / "
+              f"$LABKIT_REALDATA = {args.realdata}); nothing measured.")
+        sys.exit(0)
+    runs = {}
+    for seed in args.seeds:
+        with tempfile.TemporaryDirectory() as tmp:
+            lay_out(Path(args.realdata).resolve(), Path(tmp) / "data")
+            _, results = run_notebooks(args.profile, seed, notebooks, Path(tmp) / "data", Path(tmp) / "run")
+        if any(r.status != "ok" for r in results):
+            sys.exit(f"seed {seed}: {', '.join(f'{r.notebook} {r.error}' for r in results if r.status != 'ok')}")
+        runs[seed] = {r.notebook[:2]: r for r in results}
+    return runs
