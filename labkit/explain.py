@@ -1,7 +1,7 @@
 """Plumbing for notebook 04: words <-> token ids, batched predict functions, the deletion test, HTML.
 
-The explanations themselves (the LIME call, integrated gradients, attention) live in the
-notebook. Everything here works on *words*: ``split_words`` cuts a sentence into words
+Integrated gradients and attention live in notebook 04; the LIME call is :func:`lime_scores`, shown
+there and reused by the case studies. Everything here works on *words*: ``split_words`` cuts a sentence into words
 (punctuation marks are words of their own), and every score vector has one entry per word.
 
 Removing a word means dropping it from the sentence (LIME with ``mask_string=""``, and the
@@ -140,6 +140,20 @@ def word_scores_from_tokens(token_scores: np.ndarray, spans: Sequence[tuple[int,
     """One score per word: the sum of its tokens' scores (0 for a word cut off by ``seq_len``)."""
     token_scores = np.asarray(token_scores, dtype=float)
     return np.array([token_scores[start:end].sum() for start, end in spans])
+
+
+def lime_scores(text: str, classifier_fn: Callable[[Sequence[str]], np.ndarray], label: int,
+                class_names: Sequence[str], num_samples: int, seed: int, mask_string: str = "") -> np.ndarray:
+    """LIME's weight for each word of ``text`` (for the class ``label``), with notebook 04's settings: words as
+    :func:`split_words` cuts them, a removed word deleted (``mask_string=""``), one weight per word, seeded."""
+    from lime.lime_text import LimeTextExplainer
+
+    explainer = LimeTextExplainer(class_names=class_names, split_expression=split_words, bow=False,
+                                  mask_string=mask_string, feature_selection="none", random_state=seed)
+    words = split_words(text)
+    explanation = explainer.explain_instance(text, classifier_fn, labels=[label], num_features=len(words),
+                                             num_samples=num_samples)
+    return lime_word_scores(explanation, label, len(words))
 
 
 def lime_word_scores(explanation, label: int, num_words: int) -> np.ndarray:
