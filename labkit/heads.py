@@ -1,7 +1,8 @@
 """Task heads on the pretrained encoder, defined once for every notebook that fine-tunes it.
 
-Notebook 02 shows and explains :func:`build_classifier`; the case studies (05, 06) reuse it
-through :func:`fine_tune_classifier`, the recipe 02 uses for its full fine-tuning arm.
+Notebook 02 shows and explains :func:`build_classifier` and :func:`build_tagger`; the case studies
+reuse them (05 and 06 through :func:`fine_tune_classifier`, the recipe 02 uses for its full
+fine-tuning arm).
 """
 from __future__ import annotations
 
@@ -18,6 +19,16 @@ def build_classifier(encoder, num_classes, dropout=0.1):
     pooled = keras.layers.Dropout(dropout)(pooled)
     probs = keras.layers.Dense(num_classes, activation="softmax", name="intent")(pooled)
     return keras.Model(token_ids, probs, name="intent_classifier")
+
+
+def build_tagger(encoder, num_tags, dropout=0.1):
+    """Token classifier: encoder -> a softmax over ``num_tags`` at every token."""
+    import keras
+
+    token_ids = keras.Input(shape=encoder.input_shape[1:], dtype="int32", name="token_ids")
+    hidden = keras.layers.Dropout(dropout)(encoder(token_ids))
+    probs = keras.layers.Dense(num_tags, activation="softmax", name="tags")(hidden)
+    return keras.Model(token_ids, probs, name="ner_tagger")
 
 
 def fine_tune_classifier(encoder, num_classes: int, train: tuple[np.ndarray, np.ndarray],
