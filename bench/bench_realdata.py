@@ -19,33 +19,25 @@ alone is reported beside it); intent accuracy at least
 0.90 with all labels; CoNLL-2003 dev entity F1 at least 0.82 with no word lost; 01 + 02 within 25 minutes.
 Without real data the script says so and exits 0 (nothing measured). Results: ``results/realdata_<profile>.json``.
 """
-import csv
-import random
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import labkit  # noqa: E402,F401  - sets the Keras flags
-from common import Target, finish, mean_and_spread, median, real_runs, realdata_parser  # noqa: E402
+from common import Target, finish, mean_and_spread, median, real_runs, realdata_parser, write_banking77_split  # noqa: E402
 
 
 NEEDED = ("wikitext2/valid.txt", "banking77/train.csv", "conll2003/train.txt", "conll2003/valid.txt")
 
 
-def lay_out(real: Path, data_dir: Path, seed: int = 0) -> None:
+def lay_out(real: Path, data_dir: Path) -> None:
     """Write a DATA_DIR laid out like datasets/ from the real sets (a seeded 80/20 split of Banking77)."""
-    for folder in ("corpus", "intents", "ner"):
+    for folder in ("corpus", "ner"):
         (data_dir / folder).mkdir(parents=True)
     (data_dir / "corpus" / "wikitext2.txt").symlink_to(real / "wikitext2" / "valid.txt")
     (data_dir / "ner" / "train.txt").symlink_to(real / "conll2003" / "train.txt")
     (data_dir / "ner" / "test.txt").symlink_to(real / "conll2003" / "valid.txt")
-    with open(real / "banking77" / "train.csv", newline="", encoding="utf-8") as f:
-        header, *rows = list(csv.reader(f))
-    random.Random(seed).shuffle(rows)
-    cut = int(0.8 * len(rows))
-    for name, part in (("train", rows[:cut]), ("test", rows[cut:])):
-        with open(data_dir / "intents" / f"{name}.csv", "w", newline="", encoding="utf-8") as f:
-            csv.writer(f).writerows([header, *part])
+    write_banking77_split(real, data_dir / "intents")
 
 
 args = realdata_parser(__doc__).parse_args()

@@ -7,9 +7,11 @@ the script started, and exits 1 when a target was missed (``--report-only``: alw
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import platform
+import random
 import statistics
 import subprocess
 import sys
@@ -126,3 +128,16 @@ def real_runs(script: str, args, needed: list[str], notebooks: list[str], lay_ou
             sys.exit(f"seed {seed}: {', '.join(f'{r.notebook} {r.error}' for r in results if r.status != 'ok')}")
         runs[seed] = {r.notebook[:2]: r for r in results}
     return runs
+
+
+def write_banking77_split(real: Path, intents_dir: Path, seed: int = 0) -> None:
+    """``intents_dir/{train,test}.csv`` from Banking77's train file: a seeded 80/20 split, the 20 % held
+    out as test (the official test split is not used here; valid is carved from train by the notebook)."""
+    with open(real / "banking77" / "train.csv", newline="", encoding="utf-8") as f:
+        header, *rows = list(csv.reader(f))
+    random.Random(seed).shuffle(rows)
+    cut = int(0.8 * len(rows))
+    intents_dir.mkdir(parents=True)
+    for name, part in (("train", rows[:cut]), ("test", rows[cut:])):
+        with open(intents_dir / f"{name}.csv", "w", newline="", encoding="utf-8") as f:
+            csv.writer(f).writerows([header, *part])
