@@ -267,3 +267,37 @@ def fixed_shelf_regret(lab, answer, click_probabilities, users) -> str:
     return check(lab, "07.4 regret of one shelf", answer, close_to(expected, 1e-3 * max(1.0, abs(expected))),
                  "choose the shelf with the highest total click probability over the stream's users, then sum "
                  "max_a p[u, a] - p[u, best] over the stream")
+
+
+# --- 08 · knowledge graph ----------------------------------------------------------------------
+
+
+def candidate_pair_count(lab, answer, sentences) -> str:
+    expected = sum(len(s.entities) * (len(s.entities) - 1) for s in sentences)
+    return check(lab, "08.1 candidate pairs", answer, lambda a: a == expected,
+                 "a sentence with n entities has n (n - 1) ordered pairs (head != tail); sum over the sentences")
+
+
+def strict_precision(lab, answer, gold, predicted) -> str:
+    tp = sum(len(g & p) for g, p in zip(gold, predicted))
+    n_pred = sum(len(p) for p in predicted)
+    expected = tp / n_pred if n_pred else 0.0
+    return check(lab, "08.2 strict precision", answer, close_to(expected, 1e-6),
+                 "count the predicted triples that are also gold triples of the same sentence (set intersection), "
+                 "and divide by the number of predicted triples")
+
+
+def transe_distance(lab, answer, entity_vectors, relation_vectors, h, r, t) -> str:
+    import numpy as np
+
+    expected = float(np.linalg.norm(entity_vectors[h] + relation_vectors[r] - entity_vectors[t]))
+    return check(lab, "08.3 TransE distance", answer, close_to(expected, 1e-4),
+                 "the Euclidean norm of E[h] + R[r] - E[t], with the unit-length entity vectors")
+
+
+def hits_at_k(lab, answer, ranks, k) -> str:
+    import numpy as np
+
+    expected = float(np.mean(np.asarray(ranks) <= k))
+    return check(lab, "08.4 Hits@3", answer, close_to(expected, 1e-6),
+                 f"the share of ranks that are at most {k} (rank 1 is the best)")

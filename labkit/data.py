@@ -9,6 +9,7 @@ Layout (the bundled ``datasets/`` folder and a user's ``DATA_DIR`` alike)::
     finance/Sentences_*.txt           Financial PhraseBank: ``sentence@label`` per line (notebook 06);
     finance/{stream,shifts}.csv       dated headlines, and the sentiment shifts injected into them
     movielens/u.{data,item,user}      MovieLens-100k's files (notebook 07); descriptions.tsv optional
+    kg/{train,valid,test}.json        sentences with entities and relations in SpERT's JSON format (notebook 08)
 
 ``valid`` is optional: when it is missing it is carved out of ``train`` with the seed.
 Every reader checks the whole file before returning, so bad input never half-loads.
@@ -34,6 +35,7 @@ DATASETS = {
     "finance": "financial sentences in Financial PhraseBank's layout (finance/Sentences_AllAgree.txt ...), "
                "and a dated headline stream (finance/stream.csv, finance/shifts.csv)",
     "movielens": "ratings in MovieLens-100k's layout (movielens/u.data, u.item, u.user; descriptions.tsv optional)",
+    "kg": "sentences with entities and relations in SpERT's JSON format, as CoNLL04 (kg/{train,valid,test}.json)",
 }
 TEXT_COLUMNS = ("text", "sentence", "utterance", "query", "question")
 LABEL_COLUMNS = ("label", "category", "intent", "class", "target")
@@ -629,6 +631,121 @@ def load(name: str, data_dir: str | Path | None = None, seed: int = 0):
     loaders = {"corpus": lambda: load_corpus(data_dir), "intents": lambda: load_intents(data_dir, seed),
                "ner": lambda: load_ner(data_dir, seed), "service": lambda: load_service(data_dir),
                "finance": lambda: load_finance(data_dir, seed), "movielens": lambda: load_movielens(data_dir)}
+    loaders["kg"] = lambda: load_kg(data_dir, seed)
     if name not in loaders:
         _root(data_dir, name)  # raises the clear error for an unknown name
     return loaders[name]()
+
+
+# --- relation extraction (notebook 08): SpERT's JSON format -----------------------------------
+
+
+@dataclass
+class Entity:
+    """An entity mention: its type and its word span ``tokens[start:end]`` (``end`` exclusive)."""
+
+    type: str
+    start: int
+    end: int
+
+
+@dataclass
+class Relation:
+    """A relation of one sentence: ``type`` from entity ``head`` to entity ``tail`` (indices into ``entities``)."""
+
+    type: str
+    head: int
+    tail: int
+
+
+@dataclass
+class RelationSentence:
+    """One sentence of a relation-extraction set: words, entity mentions and the relations between them.
+
+    ``doc`` is always None (SpERT's format marks no documents); it is there so that :func:`_carve` treats
+    each sentence as its own unit, as for a CoNLL file without ``-DOCSTART-`` lines.
+    """
+
+    tokens: list[str]
+    entities: list[Entity]
+    relations: list[Relation]
+    doc: int | None = None
+
+    def span(self, k: int) -> str:
+        """The words of entity ``k``, joined by spaces."""
+        return " ".join(self.tokens[self.entities[k].start:self.entities[k].end])
+
+    def iob2(self) -> list[str]:
+        """The entities as IOB2 tags, one per word (``B-Peop``, ``I-Peop``, ``O``, ...). An entity that overlaps
+        one already tagged (nested or crossing spans, which IOB2 cannot express) is left out."""
+        tags = ["O"] * len(self.tokens)
+        for e in sorted(self.entities, key=lambda e: (e.start, -e.end)):
+            if all(t == "O" for t in tags[e.start:e.end]):
+                tags[e.start:e.end] = ["B-" + e.type] + ["I-" + e.type] * (e.end - e.start - 1)
+        return tags
+
+    def tagged(self) -> TaggedSentence:
+        """The sentence as a :class:`TaggedSentence` (IOB2 tags), what the NER recipe of notebook 02 reads."""
+        return TaggedSentence(self.tokens, self.iob2(), self.doc)
+
+    def triples(self) -> list[tuple[tuple[int, int, str], str, tuple[int, int, str]]]:
+        """Relations as ``((head start, end, type), relation, (tail start, end, type))``: what strict relation F1
+        compares (both spans, both entity types and the relation type)."""
+        key = lambda k: (self.entities[k].start, self.entities[k].end, self.entities[k].type)  # noqa: E731
+        return [(key(r.head), r.type, key(r.tail)) for r in self.relations]
+
+
+def read_spert(path: str | Path) -> list[RelationSentence]:
+    """Read a relation-extraction file in SpERT's JSON format (CoNLL04, SciERC and ADE are distributed in it):
+    a list of ``{"tokens": [...], "entities": [{"type", "start", "end"}], "relations": [{"type", "head", "tail"}]}``,
+    ``end`` exclusive, ``head`` and ``tail`` indices into the sentence's ``entities``. Other keys are ignored.
+
+    A record with a missing key, a span outside its sentence or a relation pointing at a missing entity raises a
+    :class:`DataFormatError` naming the file and the record's index (0-based).
+    """
+    path = Path(path)
+    _require_file(path)
+    try:
+        content = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise DataFormatError(f"{path}, line {error.lineno}: not valid JSON ({error.msg})") from None
+    if not isinstance(content, list):
+        raise DataFormatError(f"{path}: expected a JSON list of sentences (SpERT's format), got a {type(content).__name__}")
+    sentences = []
+    for i, record in enumerate(content):
+        where = f"{path}, record {i}"
+        if not isinstance(record, dict):
+            raise DataFormatError(f"{where}: expected an object with tokens, entities and relations, got {record!r:.60}")
+        missing = [k for k in ("tokens", "entities", "relations") if k not in record]
+        if missing:
+            raise DataFormatError(f"{where}: key(s) {missing} missing (each sentence needs tokens, entities, relations)")
+        tokens = record["tokens"]
+        if not isinstance(tokens, list) or not tokens or not all(isinstance(t, str) and t for t in tokens):
+            raise DataFormatError(f"{where}: 'tokens' must be a non-empty list of non-empty strings")
+        entities = []
+        for k, e in enumerate(record["entities"]):
+            if not isinstance(e, dict) or any(key not in e for key in ("type", "start", "end")):
+                raise DataFormatError(f"{where}, entity {k}: expected {{'type', 'start', 'end'}}, got {e!r:.80}")
+            if not (isinstance(e["start"], int) and isinstance(e["end"], int) and 0 <= e["start"] < e["end"] <= len(tokens)):
+                raise DataFormatError(f"{where}, entity {k}: span {e['start']}..{e['end']} is not inside the "
+                                      f"sentence's {len(tokens)} tokens (start < end <= {len(tokens)}, end exclusive)")
+            entities.append(Entity(str(e["type"]), e["start"], e["end"]))
+        relations = []
+        for k, r in enumerate(record["relations"]):
+            if not isinstance(r, dict) or any(key not in r for key in ("type", "head", "tail")):
+                raise DataFormatError(f"{where}, relation {k}: expected {{'type', 'head', 'tail'}}, got {r!r:.80}")
+            for end in ("head", "tail"):
+                if not (isinstance(r[end], int) and 0 <= r[end] < len(entities)):
+                    raise DataFormatError(f"{where}, relation {k}: {end} {r[end]!r} points at no entity "
+                                          f"(the sentence has {len(entities)}: indices 0..{len(entities) - 1})")
+            relations.append(Relation(str(r["type"]), r["head"], r["tail"]))
+        sentences.append(RelationSentence(list(tokens), entities, relations))
+    if not sentences:
+        raise DataFormatError(f"{path}: no sentences found")
+    return sentences
+
+
+def load_kg(data_dir: str | Path | None = None, seed: int = 0) -> dict[str, list[RelationSentence]]:
+    """The relation-extraction set ``kg/{train,valid,test}.json`` (SpERT's format, :func:`read_spert`) as
+    ``{"train", "valid", "test"}`` lists of sentences; without ``valid.json``, a seeded tenth of train."""
+    return _splits(_root(data_dir, "kg"), ".json", read_spert, seed)

@@ -24,6 +24,8 @@ HEADLINES = {
                             "service_router_reward"],
     "06_financial_sentiment_monitoring": ["fin_accuracy", "fin_macro_f1"],
     "07_personalised_recommendation": ["rec_hr_at_10", "rec_ndcg_at_10", "bandit_regret_saved"],
+    "08_knowledge_graph": ["kg_entity_f1", "kg_relation_f1", "kg_qa_exact_match", "kg_linkpred_mrr",
+                           "kg_linkpred_hits_at_10"],
 }
 PROFILES = ("ci", "laptop", "gpu")
 

@@ -52,3 +52,25 @@ def fine_tune_classifier(encoder, num_classes: int, train: tuple[np.ndarray, np.
                         batch_size=profile.finetune_batch_size, verbose=verbose,
                         callbacks=[keras.callbacks.EarlyStopping("val_accuracy", patience=4, restore_best_weights=True)])
     return model, history
+
+
+def fine_tune_tagger(encoder, num_tags: int, train, valid, profile, epochs: int | None = None, verbose: int = 0):
+    """Full fine-tuning of a tagger as in notebook 02, section 2: a copy of ``encoder`` under :func:`build_tagger`,
+    AdamW at ``profile.finetune_learning_rate``, the loss and accuracy weighted so that only each word's first
+    sub-word counts, the weights of the epoch with the best validation accuracy kept. ``encoder`` is left untouched.
+
+    ``train`` and ``valid`` are :class:`labkit.text.AlignedTags` (``token_ids``, ``tag_ids``, ``weights``);
+    returns the model and its Keras history.
+    """
+    import keras
+
+    copy = keras.models.clone_model(encoder)
+    copy.set_weights(encoder.get_weights())
+    model = build_tagger(copy, num_tags)
+    model.compile(optimizer=keras.optimizers.AdamW(profile.finetune_learning_rate, weight_decay=0.01),
+                  loss="sparse_categorical_crossentropy", weighted_metrics=["accuracy"])
+    history = model.fit(train.token_ids, train.tag_ids, sample_weight=train.weights,
+                        validation_data=(valid.token_ids, valid.tag_ids, valid.weights),
+                        epochs=epochs or profile.ner_epochs, batch_size=profile.finetune_batch_size, verbose=verbose,
+                        callbacks=[keras.callbacks.EarlyStopping("val_accuracy", patience=4, restore_best_weights=True)])
+    return model, history

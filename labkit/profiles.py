@@ -64,6 +64,25 @@ class Profile:
     # --- case study: customer service (05) ----------------------------------
     service_epochs: int  # fine-tuning epochs of the intent classifier that may say "out of scope"
     router_steps: int  # requests the request-routing bandits learn from
+    # --- case study: knowledge graph (08) -----------------------------------------
+    kg_epochs: int  # most fine-tuning epochs of the entity tagger (the best validation epoch is kept)
+    rel_epochs: int  # most fine-tuning epochs of the relation classifier (the best validation epoch is kept)
+    transe_dim: int  # size of the TransE entity and relation vectors
+    transe_epochs: int  # passes over the training triples, each with freshly corrupted ones
+    # --- case study: generation and RL of the language model (09) -------------------
+    # the GPT's width, heads, feed-forward size and context are the encoder's (hidden_dim, num_heads,
+    # intermediate_dim, seq_len); its batch size is mlm_batch_size
+    gpt_layers: int  # decoder blocks of the small GPT
+    gpt_epochs: int  # passes over the corpus' training windows (next-token prediction)
+    gpt_learning_rate: float  # peak of the GPT's warm-up + cosine learning-rate schedule
+    headline_epochs: int  # passes over the finance training sentences, continuing the GPT into a headline writer
+    gen_max_tokens: int  # most tokens generated per text (prompt + these must fit in seq_len)
+    gen_samples: int  # generations per decoding setting (the distinct-2 and log-likelihood table)
+    rl_steps: int  # policy-gradient updates of the generator's own weights (each RL run)
+    rl_batch: int  # generations per update
+    rl_learning_rate: float  # Adam's step size for the RL updates
+    kl_coef: float  # beta: the weight of the KL penalty to the starting model in the reward
+    rl_eval_samples: int  # generations scored before and after RL
 
 
 PROFILES: dict[str, Profile] = {
@@ -85,6 +104,9 @@ PROFILES: dict[str, Profile] = {
             fin_epochs=8, fin_explained_headlines=2,
             rec_dim=16, rec_epochs=8, tower_epochs=8, text_epochs=60, rec_batch_size=256, bandit_steps=1500,
             service_epochs=6, router_steps=2000,
+            kg_epochs=12, rel_epochs=10, transe_dim=32, transe_epochs=60,
+            gpt_layers=2, gpt_epochs=8, gpt_learning_rate=3e-3, headline_epochs=4, gen_max_tokens=24, gen_samples=16,
+            rl_steps=30, rl_batch=16, rl_learning_rate=1e-3, kl_coef=0.1, rl_eval_samples=64,
         ),
         Profile(
             name="laptop",
@@ -102,6 +124,9 @@ PROFILES: dict[str, Profile] = {
             fin_epochs=20, fin_explained_headlines=3,
             rec_dim=32, rec_epochs=30, tower_epochs=30, text_epochs=200, rec_batch_size=256, bandit_steps=6000,
             service_epochs=10, router_steps=20_000,
+            kg_epochs=15, rel_epochs=10, transe_dim=50, transe_epochs=200,
+            gpt_layers=2, gpt_epochs=6, gpt_learning_rate=1e-3, headline_epochs=4, gen_max_tokens=32, gen_samples=32,
+            rl_steps=120, rl_batch=32, rl_learning_rate=3e-4, kl_coef=0.1, rl_eval_samples=200,
         ),
         Profile(
             name="gpu",
@@ -119,6 +144,9 @@ PROFILES: dict[str, Profile] = {
             fin_epochs=20, fin_explained_headlines=4,
             rec_dim=32, rec_epochs=30, tower_epochs=30, text_epochs=200, rec_batch_size=256, bandit_steps=6000,
             service_epochs=10, router_steps=20_000,
+            kg_epochs=20, rel_epochs=12, transe_dim=100, transe_epochs=300,
+            gpt_layers=4, gpt_epochs=10, gpt_learning_rate=5e-4, headline_epochs=6, gen_max_tokens=40, gen_samples=64,
+            rl_steps=300, rl_batch=64, rl_learning_rate=1e-4, kl_coef=0.1, rl_eval_samples=500,
         ),
     )
 }

@@ -36,6 +36,9 @@ OTHER_METRICS = {
                                        "rec_hr_at_10_coldstart_genres", "bandit_regret_agent", "bandit_regret_random",
                                        "bandit_regret_epsilon_greedy", "bandit_regret_best_shelf",
                                        "rec_mf_cpu_seconds", "rec_tower_cpu_seconds"],
+    "08_knowledge_graph": ["kg_entity_f1_unigram", "kg_relation_f1_pattern", "kg_qa_exact_match_prior",
+                           "kg_qa_exact_match_pattern", "kg_linkpred_mrr_random", "kg_linkpred_mrr_baseline",
+                           "kg_linkpred_hits_at_10_random", "kg_linkpred_hits_at_10_baseline"],
 }
 # How far above its baseline each headline must be under ci (returns are in reward units, the rest in [0, 1]).
 MARGINS = {"cartpole_dqn_avg_return": 20.0, "cartpole_second_avg_return": 5.0,

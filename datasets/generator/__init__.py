@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from . import corpus, finance, intents, movielens, ner, service
+from . import kg
 
 Generator = Callable[[Path, int], list[Path]]
 
@@ -24,6 +25,7 @@ GENERATORS: dict[str, Generator] = {
     "service": service.write,
     "finance": finance.write,
     "movielens": movielens.write,
+    "kg": kg.write,
 }
 
 
@@ -44,6 +46,8 @@ def count_rows(path: Path) -> tuple[int, str]:
     text = Path(path).read_text(encoding="utf-8")
     if path.suffix == ".csv":
         return text.count("\n") - 1, "rows"
+    if path.suffix == ".json" and text.startswith("[\n"):  # SpERT's JSON list, one sentence per line
+        return text.count("\n") - 2, "sentences"
     if text.startswith("-DOCSTART-"):
         blocks = [block for block in text.split("\n\n") if block.strip()]
         return sum(not block.startswith("-DOCSTART-") for block in blocks), "sentences"

@@ -1,0 +1,194 @@
+"""Plumbing for notebook 08 (sentences to triples, a graph, link prediction); the models live in the notebook.
+
+- :func:`entities_from_tags`: IOB2 tags back to entity spans;
+- :func:`pair_inputs`: every ordered pair of entities of a sentence as model inputs (token ids and sub-word masks
+  of the head span, the tail span and the words between them);
+- :func:`strict_scores` and :func:`per_relation_table`: strict relation F1 (both spans and types and the relation
+  type right), as SpERT and most papers on CoNLL04 report it;
+- :func:`normalise`: the name under which mentions of one entity are merged in the graph;
+- :func:`filtered_ranks` and :func:`rank_metrics`: filtered MRR and Hits@k of link prediction.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from labkit.data import Entity
+from labkit.text import _word_pieces
+
+NO_RELATION = "no relation"
+
+
+def entities_from_tags(tags: Sequence[str]) -> list[Entity]:
+    """The entities of one sentence's IOB2 tags: each ``B-X`` followed by its ``I-X`` words (a stray ``I-X``
+    opens an entity too, as seqeval reads it)."""
+    out: list[Entity] = []
+    for j, tag in enumerate(list(tags) + ["O"]):
+        if out and out[-1].end == j and tag == "I-" + out[-1].type:
+            out[-1].end = j + 1
+        elif tag != "O":
+            out.append(Entity(tag[2:], j, j + 1))
+    return out
+
+
+@dataclass
+class PairInputs:
+    """The candidate pairs of some sentences, ready for a relation classifier.
+
+    ``token_ids`` ``(n, seq_len)`` int32: each pair's sentence (repeated for each of its pairs); ``head_mask``,
+    ``tail_mask``, ``between_mask`` ``(n, seq_len)`` float32: 1 on the sub-words of the head span, of the tail span,
+    of the words between the two spans; ``head_type``, ``tail_type`` ``(n,)`` int32: the entity types' ids;
+    ``pairs``: ``(sentence, head entity, tail entity)`` per row; ``skipped``: pairs left out because an entity
+    lies beyond ``seq_len`` sub-words (they count as "no relation" predicted).
+    """
+
+    token_ids: np.ndarray
+    head_mask: np.ndarray
+    tail_mask: np.ndarray
+    between_mask: np.ndarray
+    head_type: np.ndarray
+    tail_type: np.ndarray
+    pairs: list[tuple[int, int, int]]
+    skipped: int
+
+    def inputs(self) -> dict[str, np.ndarray]:
+        """The arrays by the names of the relation classifier's inputs."""
+        return {"token_ids": self.token_ids, "head_mask": self.head_mask, "tail_mask": self.tail_mask,
+                "between_mask": self.between_mask, "head_type": self.head_type, "tail_type": self.tail_type}
+
+
+def pair_inputs(tokenizer, sentences: Sequence[Sequence[str]], entities: Sequence[Sequence[Entity]],
+                type_index: dict[str, int]) -> PairInputs:
+    """Every ordered pair ``(a, b)``, ``a != b``, of each sentence's ``entities`` as :class:`PairInputs`.
+
+    Words are cut into WordPiece sub-words as :func:`labkit.text.align_tags` does (no [CLS], padding 0); an entity
+    type missing from ``type_index`` raises a ValueError.
+    """
+    seq_len = tokenizer.sequence_length
+    pieces = iter(_word_pieces(tokenizer, [w for words in sentences for w in words]))
+    rows = {k: [] for k in ("token_ids", "head_mask", "tail_mask", "between_mask", "head_type", "tail_type")}
+    pairs, skipped = [], 0
+    for i, (words, ents) in enumerate(zip(sentences, entities)):
+        ids, starts = [], []
+        for _ in words:
+            starts.append(len(ids))
+            ids += next(pieces) or [1]
+        starts.append(len(ids))
+        ids = (ids + [0] * seq_len)[:seq_len]
+
+        def mask(first_word, stop_word):
+            m = np.zeros(seq_len, "float32")
+            m[min(starts[first_word], seq_len): min(starts[stop_word], seq_len)] = 1.0
+            return m
+        for e in ents:
+            if e.type not in type_index:
+                raise ValueError(f"entity type {e.type!r} (sentence {i}) is not one of {sorted(type_index)}")
+        for a, head in enumerate(ents):
+            for b, tail in enumerate(ents):
+                if a == b:
+                    continue
+                if max(starts[head.end], starts[tail.end]) > seq_len:
+                    skipped += 1
+                    continue
+                left, right = (head, tail) if head.start < tail.start else (tail, head)
+                rows["token_ids"].append(ids)
+                rows["head_mask"].append(mask(head.start, head.end))
+                rows["tail_mask"].append(mask(tail.start, tail.end))
+                rows["between_mask"].append(mask(left.end, max(left.end, right.start)))
+                rows["head_type"].append(type_index[head.type])
+                rows["tail_type"].append(type_index[tail.type])
+                pairs.append((i, a, b))
+    arrays = {k: np.array(v, "int32" if k in ("token_ids", "head_type", "tail_type") else "float32")
+              for k, v in rows.items()}
+    if not pairs:
+        arrays = {k: np.zeros((0, seq_len) if k.endswith(("ids", "mask")) else (0,),
+                              "int32" if k in ("token_ids", "head_type", "tail_type") else "float32") for k in rows}
+    return PairInputs(**arrays, pairs=pairs, skipped=skipped)
+
+
+Triple = tuple[tuple[int, int, str], str, tuple[int, int, str]]  # (head start, end, type), relation, (tail ...)
+
+
+def triples_of(entities: Sequence[Entity], relations: Sequence[tuple[int, int, str]]) -> set[Triple]:
+    """``(head index, tail index, relation)`` of one sentence as strict triples (spans and types)."""
+    key = lambda e: (e.start, e.end, e.type)  # noqa: E731
+    return {(key(entities[a]), rel, key(entities[b])) for a, b, rel in relations if rel != NO_RELATION}
+
+
+def strict_scores(gold: Sequence[set], predicted: Sequence[set], relation: str | None = None) -> dict[str, float]:
+    """Micro precision, recall and F1 over sentences of strict triples (of one ``relation``, or all);
+    ``support`` is the number of gold triples."""
+    pick = (lambda s: s) if relation is None else (lambda s: {t for t in s if t[1] == relation})  # noqa: E731
+    tp = sum(len(pick(g) & pick(p)) for g, p in zip(gold, predicted))
+    n_pred, n_gold = sum(len(pick(p)) for p in predicted), sum(len(pick(g)) for g in gold)
+    precision, recall = tp / n_pred if n_pred else 0.0, tp / n_gold if n_gold else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1, "support": n_gold}
+
+
+def per_relation_table(gold: Sequence[set], systems: dict[str, Sequence[set]]) -> str:
+    """A Markdown table of strict F1 per relation type (and micro over all), one column per system."""
+    relations = sorted({t[1] for g in gold for t in g})
+    rows = [f"| relation | gold | {' | '.join(systems)} |", "|---" * (len(systems) + 2) + "|"]
+    for rel in [*relations, None]:
+        cells = [f"{strict_scores(gold, p, rel)['f1']:.3f}" for p in systems.values()]
+        name = rel or "**all (micro)**"
+        rows.append(f"| {name} | {strict_scores(gold, gold, rel)['support']} | {' | '.join(cells)} |")
+    return "\n".join(rows)
+
+
+_PUNCT = re.compile(r"^\W+$")
+
+
+def normalise(name: str) -> str:
+    """The key under which mentions are merged: lower case, punctuation tokens and a leading "the" dropped."""
+    words = [w for w in name.lower().split() if not _PUNCT.match(w)]
+    if words[:1] == ["the"] and len(words) > 1:
+        words = words[1:]
+    return " ".join(words)
+
+
+def filtered_ranks(distance: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray],
+                   test: np.ndarray, known: set[tuple[int, int, int]], candidates: dict[tuple[int, str], np.ndarray]
+                   ) -> np.ndarray:
+    """Filtered ranks (1 = best) of link prediction, for the tail and for the head of each test triple.
+
+    ``distance(h, r, t)``: lower is better, vectorised over arrays of ids; ``test``: ``(n, 3)`` ``(h, r, t)`` ids;
+    ``known``: every true triple (train, valid and test), removed from the candidates except the one asked for
+    (the *filtered* setting of Bordes et al., 2013); ``candidates[(r, "tail")]`` / ``[(r, "head")]``: the
+    entity ids that may fill that position (the entities of the right type). A tie counts against the answer.
+    Returns ``2 n`` ranks: the tails' then the heads'.
+    """
+    ranks = []
+    for side in ("tail", "head"):
+        for h, r, t in test:
+            cands = candidates[(int(r), side)]
+            if side == "tail":
+                d = distance(np.full(len(cands), h), np.full(len(cands), r), cands)
+                truth, others = t, [c for c in cands if c != t and (int(h), int(r), int(c)) in known]
+            else:
+                d = distance(cands, np.full(len(cands), r), np.full(len(cands), t))
+                truth, others = h, [c for c in cands if c != h and (int(c), int(r), int(t)) in known]
+            d = np.asarray(d, "float64")
+            position = {int(c): k for k, c in enumerate(cands)}
+            keep = np.ones(len(cands), bool)
+            keep[[position[int(c)] for c in others]] = False
+            d_true = d[position[int(truth)]]
+            keep[position[int(truth)]] = False
+            ranks.append(1 + int(np.sum(d[keep] <= d_true)))
+    return np.array(ranks)
+
+
+def rank_metrics(ranks: np.ndarray, k: int = 10) -> tuple[float, float]:
+    """``(MRR, Hits@k)``: the mean of 1/rank, and the share of ranks at most ``k``."""
+    ranks = np.asarray(ranks, "float64")
+    return float(np.mean(1.0 / ranks)), float(np.mean(ranks <= k))
+
+
+def most_common(counter: Counter, default=NO_RELATION):
+    """The most frequent key of ``counter`` (ties: the first seen), or ``default`` when it is empty."""
+    return counter.most_common(1)[0][0] if counter else default
