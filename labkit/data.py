@@ -206,11 +206,7 @@ def read_clinc(path: str | Path) -> dict[str, LabeledTexts]:
     must occur in ``train``.
     """
     path = Path(path)
-    _require_file(path)
-    try:
-        content = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        raise DataFormatError(f"{path}, line {error.lineno}: not valid JSON ({error.msg})") from None
+    content = _read_json(path)
     keys = [k for key in CLINC_KEYS.values() for k in (key, f"oos_{key}")]
     missing = [k for k in keys if not isinstance(content, dict) or k not in content]
     if missing:
@@ -255,6 +251,15 @@ def read_corpus(path: str | Path) -> list[str]:
     if not lines:
         raise DataFormatError(f"{path}: the corpus holds no text")
     return lines
+
+
+def _read_json(path: Path):
+    """The content of a JSON file; broken JSON raises a DataFormatError naming the file and the line."""
+    _require_file(path)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise DataFormatError(f"{path}, line {error.lineno}: not valid JSON ({error.msg})") from None
 
 
 def _require_file(path: Path) -> None:
@@ -704,11 +709,7 @@ def read_spert(path: str | Path) -> list[RelationSentence]:
     :class:`DataFormatError` naming the file and the record's index (0-based).
     """
     path = Path(path)
-    _require_file(path)
-    try:
-        content = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        raise DataFormatError(f"{path}, line {error.lineno}: not valid JSON ({error.msg})") from None
+    content = _read_json(path)
     if not isinstance(content, list):
         raise DataFormatError(f"{path}: expected a JSON list of sentences (SpERT's format), got a {type(content).__name__}")
     sentences = []
