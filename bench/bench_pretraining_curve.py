@@ -74,6 +74,7 @@ def summarise(measured: dict, seeds: list[int]) -> dict:
             "scratch_accuracy_smallest_budget": mean_and_spread([by_seed[s]["metrics"]["cls_accuracy_scratch_low"] for s in done]),
             **{f"gain_points_{arm.replace(' + ', '_plus_').replace('-', '_')}": gain(key) for arm, key in ARMS.items()},
             "minutes_01_plus_02": [by_seed[s]["minutes"] for s in done],
+            "notebook_02_metrics": {s: by_seed[s]["metrics"] for s in done},  # neighbour agreement, NER, ...
         }
     return curve
 
