@@ -23,6 +23,9 @@ least twice the random one (mean); 05's learned router at least the best thresho
 alerts: no shift missed, median delay at most 3 days, at most 1 false alarm per 100 days (median); 07: RMSE at
 most 0.92 and HR@10 at least 0.65 (mean), each model at most 120 CPU-seconds, LinUCB's regret at most half of
 random's (mean); each notebook within its time (median seconds). Under ``ci`` only the times are targets.
+09: the GPT's held-out perplexity at most 0.75 of the Kneser-Ney trigram's, RL raising the share of generations the
+reward model calls positive by at least 30 points with at most 0.5 nats of KL per generated token and distinct-2 at
+least 80 % of its start, and the run without the KL penalty collapsing (distinct-2 below 80 % of its start) (worst seed).
 Results: ``bench/results/notebooks_<profile>.json``.
 """
 import json
@@ -38,6 +41,7 @@ from labkit.runner import run_notebooks  # noqa: E402
 
 SECONDS = {"ci": dict.fromkeys(("00", "01", "02", "03", "04"), 150) | dict.fromkeys(("05", "06", "07"), 90),
            "laptop": {"00": 60, "01": 600, "02": 600, "03": 720, "04": 480, "05": 600, "06": 600, "07": 600}}
+SECONDS["ci"]["09"], SECONDS["laptop"]["09"] = 90, 600  # 09: generation and RL of the language model
 
 args_parser = parser(__doc__)
 args_parser.add_argument("--seeds", type=int, nargs="+", default=[42, 43, 44])
@@ -113,6 +117,21 @@ if any(n.startswith("06") for n in names):
         Target("alert_delay_days_median", median(metric("06", "alert_delay_days")), 3.0, at_most=True),
         Target("alert_false_alarms_per_100_days_median", median(metric("06", "alert_false_alarms_per_100_days")), 1.0,
                at_most=True),
+    ]
+
+if any(n.startswith("09") for n in names):
+    for key in ("lm_perplexity_ratio", "rl_positive_share_before", "rl_positive_share_after", "rl_kl_per_token",
+                "rl_distinct2_before", "rl_distinct2_after", "rl_reward_after_no_kl", "rl_distinct2_after_no_kl"):
+        spread[key] = mean_and_spread(metric("09", key))
+    before, after = metric("09", "rl_positive_share_before"), metric("09", "rl_positive_share_after")
+    d2_before = metric("09", "rl_distinct2_before")
+    targets += [
+        Target("lm_perplexity_ratio_max", max(metric("09", "lm_perplexity_ratio")), 0.75, at_most=True),
+        Target("rl_positive_share_gain_points_min", min(100 * (a - b) for a, b in zip(after, before)), 30.0),
+        Target("rl_kl_per_token_max", max(metric("09", "rl_kl_per_token")), 0.5, at_most=True),
+        Target("rl_distinct2_kept_min", min(a / b for a, b in zip(metric("09", "rl_distinct2_after"), d2_before)), 0.8),
+        Target("rl_no_kl_distinct2_kept_max",
+               max(a / b for a, b in zip(metric("09", "rl_distinct2_after_no_kl"), d2_before)), 0.8, at_most=True),
     ]
 
 if args.only and (RESULTS / f"notebooks_{args.profile}.json").is_file():

@@ -301,3 +301,45 @@ def hits_at_k(lab, answer, ranks, k) -> str:
     expected = float(np.mean(np.asarray(ranks) <= k))
     return check(lab, "08.4 Hits@3", answer, close_to(expected, 1e-6),
                  f"the share of ranks that are at most {k} (rank 1 is the best)")
+
+
+# --- 09 · generation and RL of the language model ------------------------------------------------
+
+
+def window_perplexity(lab, answer, log_probs, weights) -> str:
+    import numpy as np
+
+    log_probs, weights = np.asarray(log_probs, float), np.asarray(weights, float)
+    expected = float(np.exp(-(log_probs * weights).sum() / weights.sum()))
+    return check(lab, "09.1 perplexity of one window", answer, close_to(expected, 1e-3 * expected),
+                 "exp of minus the mean log-probability over the real targets only: weight each by weights[0], "
+                 "divide by weights[0].sum()")
+
+
+def top_k_probability(lab, answer, logits, k) -> str:
+    import numpy as np
+
+    logits = np.asarray(logits, float)
+    probs = np.exp(logits - logits.max())
+    probs /= probs.sum()
+    expected = float(probs.max() / np.sort(probs)[-k:].sum())
+    return check(lab, "09.2 top-k probability", answer, close_to(expected, 1e-4),
+                 f"softmax the logits, keep the {k} largest probabilities, and divide the largest by their sum")
+
+
+def distinct_2(lab, answer, sequences) -> str:
+    from labkit.generate import distinct_n
+
+    expected = distinct_n(sequences, 2)
+    return check(lab, "09.3 distinct-2", answer, close_to(expected, 1e-6),
+                 "collect every pair of neighbouring ids of every generation (as tuples), then divide the number of "
+                 "different pairs by the number of all pairs")
+
+
+def leave_one_out_advantage(lab, answer, reward, kl, beta) -> str:
+    import numpy as np
+
+    returns = np.asarray(reward, float) - beta * np.asarray(kl, float)
+    expected = float(returns[0] - returns[1:].mean())
+    return check(lab, "09.4 advantage", answer, close_to(expected, 1e-4),
+                 "R = reward - beta * kl for every headline; subtract the mean R of headlines 1, 2, ... from R[0]")

@@ -105,8 +105,8 @@ PROFILES: dict[str, Profile] = {
             rec_dim=16, rec_epochs=8, tower_epochs=8, text_epochs=60, rec_batch_size=256, bandit_steps=1500,
             service_epochs=6, router_steps=2000,
             kg_epochs=12, rel_epochs=10, transe_dim=32, transe_epochs=60,
-            gpt_layers=2, gpt_epochs=8, gpt_learning_rate=3e-3, headline_epochs=4, gen_max_tokens=24, gen_samples=16,
-            rl_steps=30, rl_batch=16, rl_learning_rate=1e-3, kl_coef=0.1, rl_eval_samples=64,
+            gpt_layers=2, gpt_epochs=10, gpt_learning_rate=1e-2, headline_epochs=4, gen_max_tokens=24, gen_samples=16,
+            rl_steps=30, rl_batch=16, rl_learning_rate=3e-4, kl_coef=0.1, rl_eval_samples=64,
         ),
         Profile(
             name="laptop",
@@ -125,7 +125,7 @@ PROFILES: dict[str, Profile] = {
             rec_dim=32, rec_epochs=30, tower_epochs=30, text_epochs=200, rec_batch_size=256, bandit_steps=6000,
             service_epochs=10, router_steps=20_000,
             kg_epochs=15, rel_epochs=10, transe_dim=50, transe_epochs=200,
-            gpt_layers=2, gpt_epochs=6, gpt_learning_rate=1e-3, headline_epochs=4, gen_max_tokens=32, gen_samples=32,
+            gpt_layers=2, gpt_epochs=6, gpt_learning_rate=2e-3, headline_epochs=4, gen_max_tokens=32, gen_samples=32,
             rl_steps=120, rl_batch=32, rl_learning_rate=3e-4, kl_coef=0.1, rl_eval_samples=200,
         ),
         Profile(
