@@ -18,7 +18,7 @@ corpus, and the same after masked-LM on the unlabelled intent training messages 
 domain-adaptive step). The gain of each over scratch, mean and spread over the seeds, is plotted against
 the words of pretraining text (the in-domain step adds the training messages' words). The figures are
 written after every run (``results/pretraining_curve_<profile>.json``, ``"complete": false`` until the
-last), so an interrupted run keeps what it measured. No targets: issue 10's +5-point target is judged by
+last), so an interrupted run keeps what it measured; ``--replot`` draws the plot from that file. No targets: issue 10's +5-point target is judged by
 ``bench_realdata.py``; this script shows where on the curve the kit stands.
 """
 import json
@@ -108,13 +108,17 @@ def plot(curve: dict, path: Path) -> None:
 
 p = realdata_parser(__doc__)
 p.add_argument("--corpora", nargs="+", choices=CORPORA, default=list(CORPORA))
+p.add_argument("--replot", action="store_true", help="only redraw the plot from the results file (e.g. of an interrupted run)")
 args = p.parse_args()
+name = f"pretraining_curve_{args.profile}"
+if args.replot:
+    plot(json.loads((RESULTS / f"{name}.json").read_text())["curve"], RESULTS / f"{name}.png")
+    sys.exit(print(f"plot redrawn: {(RESULTS / f'{name}.png').relative_to(RESULTS.parent.parent)}"))
 missing = [n for n in NEEDED if not args.realdata or not (Path(args.realdata) / n).is_file()]
 if missing:
     sys.exit(print(f"bench_pretraining_curve: no real data ({', '.join(missing)} not found under --realdata / "
                    f"$LABKIT_REALDATA = {args.realdata}); nothing measured."))
 real = Path(args.realdata).resolve()
-name = f"pretraining_curve_{args.profile}"
 measured: dict = {corpus: {} for corpus in args.corpora}
 for seed in args.seeds:  # seed-major: an interrupted run has every corpus for the seeds it finished
     for corpus in args.corpora:
@@ -130,7 +134,7 @@ for seed in args.seeds:  # seed-major: an interrupted run has every corpus for t
         measured[corpus][seed] = {"corpus_words": corpus_words, "in_domain_words": words(in_domain),
                                   "minutes": sum(r.seconds for r in results) / 60, "metrics": results[1].metrics}
         curve = summarise({c: m for c, m in measured.items() if m}, args.seeds)
-        partial = {"seeds": args.seeds, "complete": False, "curve": curve}
+        partial = {"seeds": args.seeds, "complete": False, "curve": curve}  # --replot draws it
         (RESULTS / f"{name}.json").write_text(json.dumps(partial, indent=2) + "\n")
         print(f"{corpus}, seed {seed}: {curve[corpus]}", flush=True)
 curve = summarise(measured, args.seeds)
