@@ -38,6 +38,7 @@ NEEDED = (WIKITEXT, "banking77/train.csv")
 CORPORA = {"bundled": "the kit's generated corpus", "wikitext2_quarter": "WikiText-2 valid, first quarter (whole articles)",
            "wikitext2": "WikiText-2 valid"}
 ARMS = {"general": "cls_accuracy_pretrained_low", "general + in-domain": "cls_accuracy_adapted_low"}
+GAIN = {arm: "gain_points_" + arm.replace(" + ", "_plus_").replace("-", "_") for arm in ARMS}  # result keys
 
 
 def write_corpus(real: Path, name: str, folder: Path) -> None:
@@ -72,7 +73,7 @@ def summarise(measured: dict, seeds: list[int]) -> dict:
             "corpus_words": by_seed[done[0]]["corpus_words"],
             "in_domain_words": by_seed[done[0]]["in_domain_words"],
             "scratch_accuracy_smallest_budget": mean_and_spread([by_seed[s]["metrics"]["cls_accuracy_scratch_low"] for s in done]),
-            **{f"gain_points_{arm.replace(' + ', '_plus_').replace('-', '_')}": gain(key) for arm, key in ARMS.items()},
+            **{GAIN[arm]: gain(key) for arm, key in ARMS.items()},
             "minutes_01_plus_02": [by_seed[s]["minutes"] for s in done],
             "notebook_02_metrics": {s: by_seed[s]["metrics"] for s in done},  # neighbour agreement, NER, ...
         }
@@ -88,10 +89,9 @@ def plot(curve: dict, path: Path) -> None:
     ax.axhline(0, color="grey", lw=1)
     ax.axhline(5, color="grey", lw=1, ls=":", label="issue 10's target (+5 points)")
     for arm, marker in zip(ARMS, "os"):
-        key = f"gain_points_{arm.replace(' + ', '_plus_').replace('-', '_')}"
         for corpus, c in curve.items():
             x = c["corpus_words"] + (c["in_domain_words"] if "in-domain" in arm else 0)
-            g = c[key]
+            g = c[GAIN[arm]]
             ax.errorbar(x, g["mean"], yerr=[[g["mean"] - g["min"]], [g["max"] - g["mean"]]], fmt=marker, capsize=3,
                         color="C0" if arm == "general" else "C1",
                         label=arm if corpus == next(iter(curve)) else None)
