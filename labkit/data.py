@@ -653,6 +653,11 @@ class Entity:
     start: int
     end: int
 
+    @property
+    def key(self) -> tuple[int, int, str]:
+        """``(start, end, type)``: what strict relation F1 compares of an entity (its span and its type)."""
+        return self.start, self.end, self.type
+
 
 @dataclass
 class Relation:
@@ -696,8 +701,7 @@ class RelationSentence:
     def triples(self) -> list[tuple[tuple[int, int, str], str, tuple[int, int, str]]]:
         """Relations as ``((head start, end, type), relation, (tail start, end, type))``: what strict relation F1
         compares (both spans, both entity types and the relation type)."""
-        key = lambda k: (self.entities[k].start, self.entities[k].end, self.entities[k].type)  # noqa: E731
-        return [(key(r.head), r.type, key(r.tail)) for r in self.relations]
+        return [(self.entities[r.head].key, r.type, self.entities[r.tail].key) for r in self.relations]
 
 
 def read_spert(path: str | Path) -> list[RelationSentence]:

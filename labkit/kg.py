@@ -115,8 +115,7 @@ Triple = tuple[tuple[int, int, str], str, tuple[int, int, str]]  # (head start, 
 
 def triples_of(entities: Sequence[Entity], relations: Sequence[tuple[int, int, str]]) -> set[Triple]:
     """``(head index, tail index, relation)`` of one sentence as strict triples (spans and types)."""
-    key = lambda e: (e.start, e.end, e.type)  # noqa: E731
-    return {(key(entities[a]), rel, key(entities[b])) for a, b, rel in relations if rel != NO_RELATION}
+    return {(entities[a].key, rel, entities[b].key) for a, b, rel in relations if rel != NO_RELATION}
 
 
 def strict_scores(gold: Sequence[set], predicted: Sequence[set], relation: str | None = None) -> dict[str, float]:
