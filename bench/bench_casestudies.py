@@ -14,6 +14,8 @@
 - ``kg/train.json`` and ``kg/test.json`` (notebook 08) from CoNLL04 in SpERT's JSON format: ``conll04/train.json``
   becomes train (the notebook carves its validation part with the seed) and ``conll04/valid.json`` becomes the test
   file; its scores are reported as **dev**, never as test (CoNLL04's test split is not used here).
+- ``finance/Sentences_AllAgree.txt`` (notebook 09) as for 06: the reward model's sentences, and the headline
+  writer's text.
 
 - ``corpus/`` (with ``--corpus``): WikiText-2's validation split, the real text of ``bench_realdata.py``;
   without it the bundled corpus is pretrained on. Notebook 01 runs first, on that corpus.
@@ -23,7 +25,8 @@ recall at least 0.50, within 15 minutes of training including pretraining (noteb
 the learned router earns at least as much as the best fixed threshold rule and more than random;
 Financial PhraseBank all-agree accuracy at least 0.90 and above TF-IDF + logistic regression, within 10 minutes
 (notebook 06's time); CoNLL04 dev strict relation F1 at least 0.55 and entity F1 at least 0.80 within 15 minutes
-(01's time plus 08's; SpERT with BERT-base reports 71.5 and 88.9 on CoNLL04's test split). Without real data the script says so and exits 0. Results: ``results/casestudies_<profile>[_wikitext2][_only_NN].json``.
+(01's time plus 08's; SpERT with BERT-base reports 71.5 and 88.9 on CoNLL04's test split); with ``--corpus``, the
+GPT of 09 at most 0.75 of the Kneser-Ney trigram's held-out perplexity on WikiText-2. Without real data the script says so and exits 0. Results: ``results/casestudies_<profile>[_wikitext2][_only_NN].json``.
 """
 import json
 import random
@@ -37,6 +40,7 @@ from common import Target, finish, mean_and_spread, median, real_runs, realdata_
 
 NEEDED = {"05": "clinc150/data_full_trainval.json", "06": "finphrase/Sentences_AllAgree.txt"}
 NEEDED["08"] = "conll04/train.json"  # and conll04/valid.json beside it
+NEEDED["09"] = NEEDED["06"]
 CORPUS = "wikitext2/valid.txt"
 VALID_PER_INTENT = 10
 
@@ -65,7 +69,7 @@ def lay_out(real: Path, data_dir: Path, notebooks: list[str], corpus: bool, seed
                    "oos_train": oos[:half], "oos_val": oos[half:], "oos_test": clinc["oos_val"]}
         (data_dir / "service").mkdir(parents=True)
         (data_dir / "service" / "data_full.json").write_text(json.dumps(service), encoding="utf-8")
-    if "06" in notebooks:
+    if {"06", "09"} & set(notebooks):
         (data_dir / "finance").mkdir(parents=True)
         (data_dir / "finance" / "Sentences_AllAgree.txt").symlink_to(real / NEEDED["06"])
     if "08" in notebooks:
@@ -124,5 +128,12 @@ if "08" in args.only:
         Target("conll04_dev_entity_f1_mean", figures["kg_entity_f1"]["mean"], 0.80),
         Target("minutes_01_plus_08_median", median(minutes), 15.0, at_most=True),
     ]
+if "09" in args.only:
+    figures["data_09"] = "Financial PhraseBank all-agree, split by the notebook as in 06; corpus: " + figures["corpus"]
+    for key in ("lm_val_perplexity", "lm_ngram_perplexity", "lm_perplexity_ratio", "rl_positive_share_before",
+                "rl_positive_share_after", "rl_kl_per_token", "rl_distinct2_before", "rl_distinct2_after",
+                "rl_distinct2_after_no_kl", "rl_reward_model_accuracy"):
+        figures[key] = mean_and_spread(m("09", key))
+    targets.append(Target("lm_perplexity_ratio_max", max(m("09", "lm_perplexity_ratio")), 0.75, at_most=True))
 partial = "" if set(args.only) == set(NEEDED) else "_only_" + "_".join(sorted(args.only))  # never overwrites a full run
 finish(f"casestudies_{args.profile}" + ("_wikitext2" if args.corpus else "") + partial, args.profile, figures, targets, args.report_only)

@@ -26,6 +26,9 @@ random's (mean); each notebook within its time (median seconds). Under ``ci`` on
 09: the GPT's held-out perplexity at most 0.75 of the Kneser-Ney trigram's, RL raising the share of generations the
 reward model calls positive by at least 30 points with at most 0.5 nats of KL per generated token and distinct-2 at
 least 80 % of its start, and the run without the KL penalty collapsing (distinct-2 below 80 % of its start) (worst seed).
+11 (BabyAI): GoToObj at least 95 % with at most 1,000 demonstrations and GoToLocal at least 70 % (gpu: 95 %) (worst
+seed), GoToLocal's demonstrations, cloning and RL within 20 CPU-minutes, the pretrained encoder at least 10 points above
+the bag of words (mean).
 Results: ``bench/results/notebooks_<profile>.json``.
 """
 import json
@@ -41,6 +44,7 @@ from labkit.runner import run_notebooks  # noqa: E402
 
 SECONDS = {"ci": dict.fromkeys(("00", "01", "02", "03", "04"), 150) | dict.fromkeys(("05", "06", "07", "08", "09"), 90),
            "laptop": {"00": 60, "01": 600, "02": 600, "03": 720, "04": 480} | dict.fromkeys(("05", "06", "07", "08", "09"), 600)}
+SECONDS["ci"]["11"], SECONDS["laptop"]["11"] = 90, 900  # 11 (BabyAI): at most 90 s under ci, 15 minutes on a laptop
 
 args_parser = parser(__doc__)
 args_parser.add_argument("--seeds", type=int, nargs="+", default=[42, 43, 44])
@@ -151,6 +155,23 @@ if any(n.startswith("07") for n in names):
         Target("rec_model_cpu_seconds_max", max(metric("07", "rec_mf_cpu_seconds") + metric("07", "rec_tower_cpu_seconds")),
                120, at_most=True),
         Target("bandit_regret_saved_mean", spread["bandit_regret_saved"]["mean"], 0.5),  # regret at most half of random's
+    ]
+
+if any(n.startswith("11") for n in names):
+    for key in ("babyai_gotoobj_success", "babyai_gotolocal_success", "babyai_rl_start_success", "babyai_rl_success",
+                "babyai_gotolocal_success_bow", "babyai_gotolocal_success_no_language", "babyai_rl_gain_points",
+                "babyai_steps_per_second", "babyai_steps_per_second_batched"):
+        spread[key] = mean_and_spread(metric("11", key))
+    targets += [
+        Target("babyai_gotoobj_success_min", min(metric("11", "babyai_gotoobj_success")), 0.95),
+        Target("babyai_demos_used_max", max(metric("11", "babyai_demos_used")), 1000, at_most=True),
+        Target("babyai_gotolocal_success_min", min(metric("11", "babyai_gotolocal_success")),
+               0.95 if args.profile == "gpu" else 0.70),
+        Target("babyai_gotolocal_cpu_minutes_max", max(metric("11", "babyai_gotolocal_cpu_seconds")) / 60, 20,
+               at_most=True),
+        Target("babyai_pretrained_minus_bow_points_mean",  # the cloned agents, same demonstrations
+               mean_and_spread([100 * (p - b) for p, b in zip(metric("11", "babyai_gotolocal_success"),
+                                                              metric("11", "babyai_gotolocal_success_bow"))])["mean"], 10.0),
     ]
 
 if args.profile == "ci":  # the quality targets are the laptop profile's; ci's tiny models only show that the code learns

@@ -336,10 +336,32 @@ def distinct_2(lab, answer, sequences) -> str:
                  "different pairs by the number of all pairs")
 
 
-def leave_one_out_advantage(lab, answer, reward, kl, beta) -> str:
+def next_token_kl(lab, answer, policy_logits, reference_logits) -> str:
     import numpy as np
 
-    returns = np.asarray(reward, float) - beta * np.asarray(kl, float)
-    expected = float(returns[0] - returns[1:].mean())
-    return check(lab, "09.4 advantage", answer, close_to(expected, 1e-4),
-                 "R = reward - beta * kl for every headline; subtract the mean R of headlines 1, 2, ... from R[0]")
+    log_p = np.asarray(policy_logits, float) - np.logaddexp.reduce(np.asarray(policy_logits, float))
+    log_q = np.asarray(reference_logits, float) - np.logaddexp.reduce(np.asarray(reference_logits, float))
+    expected = float(np.sum(np.exp(log_p) * (log_p - log_q)))
+    return check(lab, "09.4 first-token KL", answer, close_to(expected, 1e-4),
+                 "turn both logit vectors into log-probabilities (subtract their log-sum-exp), then sum "
+                 "p * (log p - log q) with p the policy's probabilities")
+
+
+# --- 11 · instruction following on BabyAI --------------------------------------------------------
+
+
+def babyai_forward_share(lab, answer, demos) -> str:
+    expected = float((demos.actions == 2).mean())
+    return check(lab, "11.1 share of forward", answer, close_to(expected, 1e-6),
+                 "demos.actions holds one action per step; forward is action 2: the mean of (demos.actions == 2)")
+
+
+def babyai_success_reward(lab, answer, steps, max_steps) -> str:
+    expected = 1 - 0.9 * steps / max_steps
+    return check(lab, "11.2 success reward", answer, close_to(expected, 1e-6),
+                 "minigrid pays 1 - 0.9 * (steps taken / max_steps) for a success")
+
+
+def babyai_truncation_discount(lab, answer) -> str:
+    return check(lab, "11.3 truncation discount", answer, lambda a: a is not None and float(a) == 1.0,
+                 "a truncated episode was only cut off: does the value of what would have followed vanish?")

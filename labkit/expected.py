@@ -26,6 +26,10 @@ HEADLINES = {
     "07_personalised_recommendation": ["rec_hr_at_10", "rec_ndcg_at_10", "bandit_regret_saved"],
     "08_knowledge_graph": ["kg_entity_f1", "kg_relation_f1", "kg_qa_exact_match", "kg_linkpred_mrr",
                            "kg_linkpred_hits_at_10"],
+    "09_generation_and_rl_of_the_language_model": ["lm_val_log_likelihood_per_token", "rl_reward_after",
+                                                   "rl_positive_share_after"],
+    "11_instruction_following_benchmark": ["babyai_gotoobj_success", "babyai_gotolocal_success",
+                                           "babyai_gotolocal_success_bow"],
 }
 PROFILES = ("ci", "laptop", "gpu")
 

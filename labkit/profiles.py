@@ -70,9 +70,11 @@ class Profile:
     transe_dim: int  # size of the TransE entity and relation vectors
     transe_epochs: int  # passes over the training triples, each with freshly corrupted ones
     # --- case study: generation and RL of the language model (09) -------------------
-    # the GPT's width, heads, feed-forward size and context are the encoder's (hidden_dim, num_heads,
-    # intermediate_dim, seq_len); its batch size is mlm_batch_size
+    # the GPT's heads, context and batch size are the encoder's (num_heads, seq_len, mlm_batch_size)
     gpt_layers: int  # decoder blocks of the small GPT
+    gpt_hidden_dim: int  # its width (own, not the encoder's: at ci size a 32-wide GPT stays far above the trigram)
+    gpt_intermediate_dim: int  # its feed-forward size
+    gpt_dropout: float  # dropout in its blocks (0 where it underfits: more training loss than validation loss)
     gpt_epochs: int  # passes over the corpus' training windows (next-token prediction)
     gpt_learning_rate: float  # peak of the GPT's warm-up + cosine learning-rate schedule
     headline_epochs: int  # passes over the finance training sentences, continuing the GPT into a headline writer
@@ -83,6 +85,14 @@ class Profile:
     rl_learning_rate: float  # Adam's step size for the RL updates
     kl_coef: float  # beta: the weight of the KL penalty to the starting model in the reward
     rl_eval_samples: int  # generations scored before and after RL
+    # --- case study: instruction following on BabyAI (11) ---------------------------------------
+    babyai_obj_demos: tuple[int, ...]  # GoToObj: bot demonstrations per point of the success-vs-demonstrations curve
+    babyai_local_demos: tuple[int, ...]  # GoToLocal: the same curve; its last agent is fine-tuned by RL and ablated
+    babyai_bc_epochs: int  # passes over the demonstrations (behaviour cloning)
+    babyai_rl_iterations: int  # REINFORCE updates of the cloned GoToLocal agent
+    babyai_rl_episodes: int  # episodes per REINFORCE update (one per environment of the batch)
+    babyai_rl_learning_rate: float  # Adam's step size for the REINFORCE updates (small: it starts from a good policy)
+    babyai_eval_episodes: int  # held-out level seeds per success rate
 
 
 PROFILES: dict[str, Profile] = {
@@ -105,8 +115,11 @@ PROFILES: dict[str, Profile] = {
             rec_dim=16, rec_epochs=8, tower_epochs=8, text_epochs=60, rec_batch_size=256, bandit_steps=1500,
             service_epochs=6, router_steps=2000,
             kg_epochs=12, rel_epochs=10, transe_dim=32, transe_epochs=60,
-            gpt_layers=2, gpt_epochs=10, gpt_learning_rate=1e-2, headline_epochs=4, gen_max_tokens=24, gen_samples=16,
+            gpt_layers=2, gpt_hidden_dim=128, gpt_intermediate_dim=256, gpt_dropout=0.0,
+            gpt_epochs=8, gpt_learning_rate=5e-3, headline_epochs=2, gen_max_tokens=24, gen_samples=16,
             rl_steps=30, rl_batch=16, rl_learning_rate=3e-4, kl_coef=0.1, rl_eval_samples=64,
+            babyai_obj_demos=(30, 300), babyai_local_demos=(200, 600), babyai_bc_epochs=6, babyai_rl_iterations=3,
+            babyai_rl_episodes=8, babyai_rl_learning_rate=1e-4, babyai_eval_episodes=100,
         ),
         Profile(
             name="laptop",
@@ -125,8 +138,11 @@ PROFILES: dict[str, Profile] = {
             rec_dim=32, rec_epochs=30, tower_epochs=30, text_epochs=200, rec_batch_size=256, bandit_steps=6000,
             service_epochs=10, router_steps=20_000,
             kg_epochs=15, rel_epochs=10, transe_dim=50, transe_epochs=200,
-            gpt_layers=2, gpt_epochs=6, gpt_learning_rate=2e-3, headline_epochs=4, gen_max_tokens=32, gen_samples=32,
+            gpt_layers=2, gpt_hidden_dim=128, gpt_intermediate_dim=256, gpt_dropout=0.1,
+            gpt_epochs=6, gpt_learning_rate=2e-3, headline_epochs=4, gen_max_tokens=32, gen_samples=32,
             rl_steps=120, rl_batch=32, rl_learning_rate=3e-4, kl_coef=0.1, rl_eval_samples=200,
+            babyai_obj_demos=(100, 300, 1000), babyai_local_demos=(300, 1000, 3000), babyai_bc_epochs=10,
+            babyai_rl_iterations=40, babyai_rl_episodes=32, babyai_rl_learning_rate=1e-4, babyai_eval_episodes=500,
         ),
         Profile(
             name="gpu",
@@ -145,8 +161,11 @@ PROFILES: dict[str, Profile] = {
             rec_dim=32, rec_epochs=30, tower_epochs=30, text_epochs=200, rec_batch_size=256, bandit_steps=6000,
             service_epochs=10, router_steps=20_000,
             kg_epochs=20, rel_epochs=12, transe_dim=100, transe_epochs=300,
-            gpt_layers=4, gpt_epochs=10, gpt_learning_rate=5e-4, headline_epochs=6, gen_max_tokens=40, gen_samples=64,
+            gpt_layers=4, gpt_hidden_dim=256, gpt_intermediate_dim=1024, gpt_dropout=0.1,
+            gpt_epochs=10, gpt_learning_rate=5e-4, headline_epochs=6, gen_max_tokens=40, gen_samples=64,
             rl_steps=300, rl_batch=64, rl_learning_rate=1e-4, kl_coef=0.1, rl_eval_samples=500,
+            babyai_obj_demos=(100, 300, 1000), babyai_local_demos=(1000, 3000, 10_000), babyai_bc_epochs=15,
+            babyai_rl_iterations=200, babyai_rl_episodes=64, babyai_rl_learning_rate=1e-4, babyai_eval_episodes=1000,
         ),
     )
 }
