@@ -14,6 +14,12 @@ if sys.version_info < (3, 11):
     sys.exit(f"labkit needs Python 3.11 or newer; this is {sys.version.split()[0]}")
 PY
 
+# minigrid (notebook 11) needs pygame-ce, which installs the same `pygame` module as pygame: remove pygame first
+# (uninstalling it after pygame-ce went in would delete pygame-ce's files too)
+if "$py" -m pip show pygame >/dev/null 2>&1; then
+    "$py" -m pip uninstall -q -y pygame
+fi
+
 if [ "${1:-}" = "--colab" ]; then
     before=$("$py" -c "import tensorflow as tf; print(tf.__version__)" 2>/dev/null || true)
     "$py" -m pip install -q -e "$kit"
