@@ -1,11 +1,11 @@
-# Every target sets up .venv first (once; again only when the dependency files change).
+# Every target but colab-rehearsal sets up .venv first (once; again only when the dependency files change).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.ready
 PROFILE_ARG := $(if $(PROFILE),--profile $(PROFILE))
 
-.PHONY: setup run test lab bench data strip constraints editions
+.PHONY: setup run test lab bench data strip constraints editions colab-rehearsal
 
 setup: $(READY)
 
@@ -31,6 +31,9 @@ editions: $(READY)     ## student edition (solutions removed, checks kept) and i
 
 data: $(READY)         ## regenerate the bundled data sets (byte-identical)
 	$(BIN)/python datasets/generate.py
+
+colab-rehearsal:       ## fresh Python 3.13 venv with Colab's older stack, the install cell, notebooks 00 and 03 (ci); no .venv
+	bash scripts/colab_rehearsal.sh
 
 strip: $(READY)        ## remove outputs from the notebooks before committing
 	$(BIN)/jupyter nbconvert --clear-output --inplace --log-level WARN notebooks/*.ipynb
