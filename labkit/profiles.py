@@ -114,7 +114,7 @@ PROFILES: dict[str, Profile] = {
             fin_epochs=8, fin_explained_headlines=2,
             rec_dim=16, rec_epochs=8, tower_epochs=8, text_epochs=60, rec_batch_size=256, bandit_steps=1500,
             service_epochs=6, router_steps=2000,
-            kg_epochs=12, rel_epochs=10, transe_dim=32, transe_epochs=60,
+            kg_epochs=18, rel_epochs=10, transe_dim=32, transe_epochs=60,
             gpt_layers=2, gpt_hidden_dim=128, gpt_intermediate_dim=256, gpt_dropout=0.0,
             gpt_epochs=8, gpt_learning_rate=5e-3, headline_epochs=2, gen_max_tokens=24, gen_samples=16,
             rl_steps=30, rl_batch=16, rl_learning_rate=3e-4, kl_coef=0.1, rl_eval_samples=64,
