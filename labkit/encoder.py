@@ -77,3 +77,24 @@ def resume_callback(lab):
     if folder.is_dir() and any(folder.iterdir()):
         print(f"Found the checkpoint of an interrupted pretraining in {folder}: training resumes from it.")
     return keras.callbacks.BackupAndRestore(backup_dir=str(folder))
+
+
+def train_timer():
+    """A callback whose ``seconds`` lists the time of each epoch's training part (validation excluded).
+
+    The first epoch also pays for tracing the graph, so take the median for a throughput figure."""
+    import time
+
+    import keras
+
+    class TrainTimer(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self.seconds = []
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self.start = time.perf_counter()
+
+        def on_test_begin(self, logs=None):
+            self.seconds.append(time.perf_counter() - self.start)
+
+    return TrainTimer()

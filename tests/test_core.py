@@ -88,3 +88,17 @@ def test_setup_rejects_bad_arguments(tmp_path):
         labkit.setup("99_test", "ci", "42", tmp_path)
     with pytest.raises(FileNotFoundError, match="DATA_DIR"):
         labkit.setup("99_test", "ci", 0, tmp_path, data_dir=tmp_path / "missing")
+
+
+def test_train_timer_times_each_epoch_without_validation():
+    import keras
+    import numpy as np
+
+    from labkit.encoder import train_timer
+
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    timer = train_timer()
+    x = np.zeros((8, 2), "float32")
+    model.fit(x, x[:, :1], validation_data=(x, x[:, :1]), epochs=3, verbose=0, callbacks=[timer])
+    assert len(timer.seconds) == 3 and all(s > 0 for s in timer.seconds)
