@@ -1,6 +1,7 @@
 # Every target but colab-rehearsal sets up .venv first (once; again only when the dependency files change).
 PYTHON ?= python3
-VENV := .venv
+VENV ?= .venv
+EDITION ?= both
 BIN := $(VENV)/bin
 READY := $(VENV)/.ready
 PROFILE_ARG := $(if $(PROFILE),--profile $(PROFILE))
@@ -17,8 +18,8 @@ $(READY): pyproject.toml constraints.txt scripts/install.sh
 run: $(READY)          ## execute every notebook headlessly and write a report (PROFILE=ci for a quick run)
 	$(BIN)/labkit run $(PROFILE_ARG)
 
-test: $(READY)         ## unit tests + every notebook under the ci profile
-	$(BIN)/python -m pytest
+test: $(READY)         ## unit tests + every notebook under the ci profile (EDITION=instructor or student: one edition)
+	$(BIN)/python -m pytest --edition $(EDITION)
 
 lab: $(READY)          ## JupyterLab on the notebooks, with the kit's kernel
 	$(BIN)/jupyter lab notebooks

@@ -5,6 +5,7 @@ artifacts when the earlier notebooks ran first.
 """
 import json
 import math
+import platform
 import shutil
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pytest
 from papermill.translators import PythonTranslator
 
 from labkit import artifacts, expected
-from labkit.editions import edition, solution_blocks, student_source
+from labkit.editions import solution_blocks, student_source
 from labkit.expected import HEADLINES
 from labkit.runner import execute_notebook, list_notebooks
 
@@ -62,30 +63,24 @@ MARGINS = {"cartpole_dqn_avg_return": 20.0, "cartpole_second_avg_return": 5.0,
 DEFAULT_MARGIN = 0.02
 
 
-@pytest.fixture(scope="session")
-def executed(tmp_path_factory):
-    """``executed(path)``: the output folder of ``path`` run once under ci in a shared run folder.
-
-    Later notebooks reuse the artifacts of earlier ones when those ran first; when they did not,
-    the notebook runs its producer itself, so the tests do not depend on their order.
-    """
-    run_dir, done = tmp_path_factory.mktemp("ci_run"), {}
-
-    def run(path):
-        if path not in done:
-            done[path] = execute_notebook(path, run_dir / path.stem, "ci", 42, None).parent
-        return done[path]
-    return run
-
-
 def read(folder, name):
     return json.loads((folder / name).read_text()) if (folder / name).exists() else {}
 
 
 @pytest.mark.notebook
+@pytest.mark.instructor
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_notebook_runs_under_ci_and_beats_its_baselines(path, executed):
     out = executed(path)
+    assert_ran_here_and_beats_its_baselines(path, out)
+    verdicts = read(out, "exercises.json")  # the committed notebooks are the instructor edition
+    assert len(verdicts) == len(cells(path, "check")) and set(verdicts.values()) <= {"right"}, verdicts
+
+
+def assert_ran_here_and_beats_its_baselines(path, out):
+    """The executed copy ran on this Python, recorded every figure, and each headline beats its baseline."""
+    ran_on = nbformat.read(out / path.name, as_version=4).metadata.language_info.version
+    assert ran_on == platform.python_version(), f"the kernel ran Python {ran_on}, the tests {platform.python_version()}"
     metrics, baselines = read(out, "metrics.json"), read(out, "baselines.json")
     missing = [m for m in HEADLINES[path.stem] + OTHER_METRICS.get(path.stem, []) if m not in metrics]
     assert not missing, f"{path.stem} did not record {missing}"
@@ -96,28 +91,26 @@ def test_notebook_runs_under_ci_and_beats_its_baselines(path, executed):
     assert not short, f"{path.stem}: headline figures not clearly above their baselines: {short}"
     flags = {m: v for m, v in metrics.items() if m.endswith("_ok")}
     assert all(v == 1 for v in flags.values()), flags
-    verdicts = read(out, "exercises.json")  # the committed notebooks are the instructor edition
-    assert len(verdicts) == len(cells(path, "check")) and set(verdicts.values()) <= {"right"}, verdicts
 
 
 def cells(path, tag):
     return [c for c in nbformat.read(path, as_version=4).cells if tag in c.metadata.get("tags", [])]
 
 
-WITH_EXERCISES = [p for p in NOTEBOOKS if cells(p, "exercise")]
+@pytest.mark.notebook
+@pytest.mark.student
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_student_edition_runs_with_every_check_not_attempted(path, executed_student):
+    """The student edition is a full run too: without the solutions, every figure still beats its baseline."""
+    out = executed_student(path)
+    assert_ran_here_and_beats_its_baselines(path, out)
+    verdicts = read(out, "exercises.json")
+    assert len(verdicts) == len(cells(path, "check")), verdicts
+    assert set(verdicts.values()) <= {"not attempted"}, verdicts
 
 
 @pytest.mark.notebook
-@pytest.mark.parametrize("path", WITH_EXERCISES, ids=[p.stem for p in WITH_EXERCISES])
-def test_student_edition_runs_with_every_check_not_attempted(path, executed, tmp_path):
-    student = tmp_path / path.name
-    nbformat.write(edition(nbformat.read(path, as_version=4), student=True), student)
-    out = executed(path).parent / f"{path.stem}_student"  # beside the instructor run: same artifacts
-    verdicts = read(execute_notebook(student, out, "ci", 42, None).parent, "exercises.json")
-    assert len(verdicts) == len(cells(path, "check")) and set(verdicts.values()) == {"not attempted"}, verdicts
-
-
-@pytest.mark.notebook
+@pytest.mark.instructor
 @pytest.mark.parametrize("number", ["01", "03"])
 def test_same_seed_same_metrics(number, executed, tmp_path):
     """A notebook run twice with the same profile and seed records the same figures (speed aside).
