@@ -27,6 +27,7 @@ Generalisation is measured with held-out parts of the language:
 """
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Callable, Sequence
@@ -92,6 +93,37 @@ def instructions(split: str = "train") -> list[str]:
 def all_instructions() -> list[str]:
     """Every instruction text the world can say, over all splits (what gets embedded)."""
     return sorted({text for split in SPLITS for text in instructions(split)})
+
+
+def world_constructors(embed: Callable[[list[str]], np.ndarray], count: int, seed: int = 0,
+                       **kwargs) -> list[Callable[[], InstructionWorld]]:
+    """``count`` constructors of worlds seeded ``seed``, ``seed + 1``, ..., e.g. for TF-Agents'
+    ``ParallelPyEnvironment`` (each world in its own process) or ``BatchedPyEnvironment``.
+
+    Every instruction is embedded once, here: each constructor carries the table of vectors, not
+    ``embed``, so no encoder is copied into the worker processes. ``kwargs`` go to
+    :class:`InstructionWorld` (``split``, ``size``, ``language``, ...). A wording outside the table
+    (``world.start`` with your own sentence) raises a ``ValueError`` in such a world.
+    """
+    if count < 1:
+        raise ValueError(f"count={count} must be at least 1")
+    texts = all_instructions()
+    table = _EmbeddingTable(dict(zip(texts, np.asarray(embed(texts), np.float32))))
+    return [functools.partial(InstructionWorld, table, seed=seed + i, **kwargs) for i in range(count)]
+
+
+class _EmbeddingTable:
+    """An ``embed`` callable that looks texts up in vectors computed beforehand (picklable, cheap to copy)."""
+
+    def __init__(self, rows: dict[str, np.ndarray]):
+        self.rows = rows
+
+    def __call__(self, texts: list[str]) -> np.ndarray:
+        missing = [t for t in texts if t not in self.rows]
+        if missing:
+            raise ValueError(f"instruction {missing[0]!r} was not embedded when the world's constructor was made: "
+                             "such worlds know only the instructions of all_instructions()")
+        return np.stack([self.rows[t] for t in texts])
 
 
 def ground(instruction: str) -> tuple[str, str]:
