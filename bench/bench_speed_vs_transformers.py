@@ -35,7 +35,6 @@ script started and before each repeat is recorded.
 
 Target (issue 15): the kit at least 2.5x transformers' tokens per second, with XLA and without.
 """
-import ast
 import json
 import os
 import subprocess
@@ -50,7 +49,7 @@ import keras  # noqa: E402
 import keras_hub  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
-from common import ROOT, Target, finish, median, parser  # noqa: E402
+from common import ROOT, Target, finish, from_notebook, median, parser  # noqa: E402
 
 from labkit import text  # noqa: E402
 
@@ -77,20 +76,6 @@ def torch_python() -> Path:
     return python
 
 
-def notebook_functions(*names: str) -> dict:
-    """Notebook 01's own definitions of ``names`` (only the ``def``s, not the rest of their cells)."""
-    namespace = {"keras": keras, "keras_hub": keras_hub}
-    for cell in json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]:
-        source = "".join(cell["source"])
-        if cell["cell_type"] == "code" and any(f"def {name}(" in source for name in names):
-            defs = [n for n in ast.parse(source).body if isinstance(n, ast.FunctionDef) and n.name in names]
-            exec(compile(ast.Module(defs, type_ignores=[]), str(NOTEBOOK), "exec"), namespace)
-    missing = [name for name in names if name not in namespace]
-    if missing:
-        sys.exit(f"{NOTEBOOK.name} no longer defines {', '.join(missing)}: update this benchmark to build its model")
-    return namespace
-
-
 def masked_batches(steps: int) -> dict:
     """``steps`` batches of random windows masked by notebook 01's masker, in both libraries' formats."""
     keras.utils.set_random_seed(0)
@@ -108,7 +93,7 @@ def masked_batches(steps: int) -> dict:
 
 
 def keras_model(jit_compile: bool):
-    nb = notebook_functions("build_encoder", "build_mlm_model")
+    nb = from_notebook(NOTEBOOK, ("build_encoder", "build_mlm_model"), {"keras": keras, "keras_hub": keras_hub})
     model = nb["build_mlm_model"](nb["build_encoder"](VOCAB, SEQ_LEN, HIDDEN, LAYERS, HEADS, INTERMEDIATE), MASK_LEN)
     model.compile(optimizer=keras.optimizers.AdamW(LEARNING_RATE, weight_decay=0.01),
                   loss="sparse_categorical_crossentropy", weighted_metrics=["sparse_categorical_accuracy"],
