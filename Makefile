@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 READY := $(VENV)/.ready
 PROFILE_ARG := $(if $(PROFILE),--profile $(PROFILE))
 
-.PHONY: setup run test lab bench data strip constraints editions colab-rehearsal
+.PHONY: setup run test test-browser lab bench data strip constraints editions colab-rehearsal
 
 setup: $(READY)
 
@@ -20,6 +20,10 @@ run: $(READY)          ## execute every notebook headlessly and write a report (
 
 test: $(READY)         ## unit tests + every notebook under the ci profile (EDITION=instructor or student: one edition)
 	$(BIN)/python -m pytest --edition $(EDITION)
+
+test-browser: $(READY) ## the widget panels in a real JupyterLab, driven in Chromium (installs Debian's chromium and Playwright)
+	PYTHON=$(BIN)/python bash scripts/browser_setup.sh
+	$(BIN)/python -m pytest --browser tests/test_browser.py
 
 lab: $(READY)          ## JupyterLab on the notebooks, with the kit's kernel
 	$(BIN)/jupyter lab notebooks

@@ -46,13 +46,26 @@ def _run_folder(tmp_path_factory, name):
     return folder
 
 
+def _finished(folder, name):
+    """Whether ``folder`` holds a complete papermill run of notebook ``name`` (an earlier session's)."""
+    import nbformat
+
+    if not (folder / name).is_file() or not (folder / "metrics.json").is_file():
+        return False
+    ran = nbformat.read(folder / name, as_version=4).metadata.get("papermill", {})
+    return bool(ran.get("end_time")) and not ran.get("exception")
+
+
 def _executor(run_dir, prepare=None):
     done = {}
 
-    def run(path):
+    def run(path, reuse=False):
         if path not in done:
-            source = prepare(path, run_dir) if prepare else path
-            done[path] = execute_notebook(source, run_dir / path.stem, "ci", 42, None).parent
+            if reuse and _finished(run_dir / path.stem, path.name):
+                done[path] = run_dir / path.stem
+            else:
+                source = prepare(path, run_dir) if prepare else path
+                done[path] = execute_notebook(source, run_dir / path.stem, "ci", 42, None).parent
         return done[path]
     return run
 
@@ -63,7 +76,8 @@ def executed(tmp_path_factory):
 
     All notebooks share one run folder (as under ``labkit run``), so later notebooks reuse the artifacts
     of earlier ones when those ran first; when they did not, a notebook runs its producer itself, so the
-    tests do not depend on their order.
+    tests do not depend on their order. ``executed(path, reuse=True)`` takes instead the finished run an earlier
+    session left in ``$LABKIT_TEST_RUN_DIR`` (the browser test does, after the main suite).
     """
     return _executor(_run_folder(tmp_path_factory, "ci_run"))
 
