@@ -35,15 +35,18 @@ def pytest_collection_modifyitems(config, items):
         items[:] = [item for item in items if item not in dropped]
 
 
-def _run_folder(tmp_path_factory, name):
-    """A shared run folder: ``$LABKIT_TEST_RUN_DIR/<name>`` when set (kept for later steps, e.g. the browser
-    test), else a temporary one."""
-    root = os.environ.get("LABKIT_TEST_RUN_DIR")
-    if not root:
-        return tmp_path_factory.mktemp(name)
-    folder = Path(root) / name
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+@pytest.fixture(scope="session")
+def run_folder(tmp_path_factory):
+    """``run_folder(name)``: a folder shared by the session, ``$LABKIT_TEST_RUN_DIR/<name>`` when that is set
+    (kept for later steps: the browser test reuses the notebook runs), else a temporary one."""
+    def make(name):
+        root = os.environ.get("LABKIT_TEST_RUN_DIR")
+        if not root:
+            return tmp_path_factory.mktemp(name)
+        folder = Path(root) / name
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+    return make
 
 
 def _finished(folder, name):
@@ -71,7 +74,7 @@ def _executor(run_dir, prepare=None):
 
 
 @pytest.fixture(scope="session")
-def executed(tmp_path_factory):
+def executed(run_folder):
     """``executed(path)``: the output folder of ``path`` (the instructor edition) run once under ci.
 
     All notebooks share one run folder (as under ``labkit run``), so later notebooks reuse the artifacts
@@ -79,11 +82,11 @@ def executed(tmp_path_factory):
     tests do not depend on their order. ``executed(path, reuse=True)`` takes instead the finished run an earlier
     session left in ``$LABKIT_TEST_RUN_DIR`` (the browser test does, after the main suite).
     """
-    return _executor(_run_folder(tmp_path_factory, "ci_run"))
+    return _executor(run_folder("ci_run"))
 
 
 @pytest.fixture(scope="session")
-def executed_student(tmp_path_factory):
+def executed_student(run_folder):
     """``executed_student(path)``: the same for the student edition, in a run folder of its own."""
     import nbformat
 
@@ -94,4 +97,4 @@ def executed_student(tmp_path_factory):
         copy.parent.mkdir(exist_ok=True)
         nbformat.write(edition(nbformat.read(path, as_version=4), student=True), copy)
         return copy
-    return _executor(_run_folder(tmp_path_factory, "ci_run_student"), student_copy)
+    return _executor(run_folder("ci_run_student"), student_copy)

@@ -107,14 +107,9 @@ def test_every_widget_panel_is_driven_in_the_browser():
 
 
 @pytest.fixture(scope="session")
-def browser_dir(tmp_path_factory):
+def browser_dir(run_folder):
     """Screenshots and JupyterLab's log: kept in ``$LABKIT_TEST_RUN_DIR/browser`` when set."""
-    root = os.environ.get("LABKIT_TEST_RUN_DIR")
-    if not root:
-        return tmp_path_factory.mktemp("browser")
-    folder = Path(root) / "browser"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return run_folder("browser")
 
 
 @dataclass
