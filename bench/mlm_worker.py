@@ -76,7 +76,7 @@ def main() -> None:
 
     # XLA off in every run: it cannot compile the collective ops of a strategy over CPU devices ("Collectives are
     # not yet implemented for CPU devices when compiling with XLA"), and the runs compared must train alike
-    P = labkit.get_profile(args.profile, mlm_jit_compile=False)
+    P = labkit.get_profile(args.profile, jit_compile=False)
     corpus = data.load_corpus(None, args.lines or P.corpus_max_lines)
     n_valid = max(1, len(corpus) // 10)
     vocab = text.build_vocabulary(corpus[n_valid:], P.vocab_size, lowercase=P.lowercase)

@@ -29,7 +29,7 @@ class Profile:
     mlm_batch_size: int
     mlm_learning_rate: float
     mlm_mask_rate: float  # fraction of tokens the model must restore
-    mlm_jit_compile: bool  # XLA for the MLM train step: 1.15x the tokens/s at laptop size on 2 cores, slower at ci size
+    jit_compile: bool  # XLA for the train steps of 01's MLM and 09's GPT: 1.15x the MLM's tokens/s at laptop size on 2 cores; slower at ci size (09 under ci: 147 s with, 133 s without)
     dapt_epochs: int  # more masked-LM epochs on the intent training messages (domain-adaptive pretraining)
     # --- fine-tuning (stage 2) --------------------------------------------
     cls_epochs: int
@@ -105,7 +105,7 @@ PROFILES: dict[str, Profile] = {
             vocab_size=1000, seq_len=32,
             hidden_dim=32, num_layers=1, num_heads=2, intermediate_dim=64, lowercase=False,
             mlm_epochs=10, mlm_batch_size=32, mlm_learning_rate=6e-3, mlm_mask_rate=0.15,
-            mlm_jit_compile=False, dapt_epochs=16,
+            jit_compile=False, dapt_epochs=16,
             cls_epochs=3, ner_epochs=8, finetune_batch_size=32, finetune_learning_rate=3e-3,
             label_budgets=(0.25, 1.0), finetune_max_examples=1200,
             tabular_episodes=200, dqn_train_steps=1500, pg_train_iterations=40, instr_train_steps=3500, eval_episodes=10,
@@ -128,7 +128,7 @@ PROFILES: dict[str, Profile] = {
             vocab_size=6000, seq_len=64,
             hidden_dim=128, num_layers=2, num_heads=4, intermediate_dim=256, lowercase=False,
             mlm_epochs=12, mlm_batch_size=32, mlm_learning_rate=1e-3, mlm_mask_rate=0.15,
-            mlm_jit_compile=True, dapt_epochs=10,
+            jit_compile=True, dapt_epochs=10,
             cls_epochs=4, ner_epochs=5, finetune_batch_size=32, finetune_learning_rate=1e-3,
             label_budgets=(0.05, 0.25, 1.0), finetune_max_examples=None,
             tabular_episodes=500, dqn_train_steps=20_000, pg_train_iterations=200, instr_train_steps=10_000,
@@ -151,7 +151,7 @@ PROFILES: dict[str, Profile] = {
             vocab_size=8000, seq_len=128,
             hidden_dim=256, num_layers=4, num_heads=4, intermediate_dim=1024, lowercase=True,
             mlm_epochs=20, mlm_batch_size=128, mlm_learning_rate=5e-4, mlm_mask_rate=0.15,
-            mlm_jit_compile=True, dapt_epochs=10,
+            jit_compile=True, dapt_epochs=10,
             cls_epochs=10, ner_epochs=6, finetune_batch_size=64, finetune_learning_rate=3e-4,
             label_budgets=(0.05, 0.1, 0.25, 0.5, 1.0), finetune_max_examples=None,
             tabular_episodes=500, dqn_train_steps=20_000, pg_train_iterations=400, instr_train_steps=20_000,
