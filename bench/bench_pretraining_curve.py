@@ -14,9 +14,9 @@ held out as test, as in ``bench_realdata.py``; the NER set is the bundled one). 
 - ``wikitext2``: all of it.
 
 Notebook 02 reports, at its smallest budget, scratch, full fine-tuning of the encoder pretrained on the
-corpus, and the same after masked-LM on the unlabelled intent training messages (notebook 01's
+corpus, and the same after masked-LM on the unlabelled training texts of 02's tasks (notebook 01's
 domain-adaptive step). The gain of each over scratch, mean and spread over the seeds, is plotted against
-the words of pretraining text (the in-domain step adds the training messages' words). The figures are
+the words of pretraining text (the in-domain step adds those texts' words). The figures are
 written after every run (``results/pretraining_curve_<profile>.json``, ``"complete": false`` until the
 last), so an interrupted run keeps what it measured; ``--replot`` draws the plot from that file. No targets: issue 10's +5-point target is judged by
 ``bench_realdata.py``; this script shows where on the curve the kit stands.
@@ -126,7 +126,8 @@ for seed in args.seeds:  # seed-major: an interrupted run has every corpus for t
             data_dir = Path(tmp) / "data"
             write_corpus(real, corpus, data_dir / "corpus")
             write_banking77_split(real, data_dir / "intents")
-            in_domain = data.load_intents(data_dir, seed=seed)["train"].texts
+            in_domain = [*data.load_intents(data_dir, seed=seed)["train"].texts,  # 01's in-domain step reads both
+                         *(" ".join(s.tokens) for s in data.load_ner(data_dir, seed=seed)["train"])]
             _, results = run_notebooks(args.profile, seed, ["01", "02"], data_dir, Path(tmp) / "run")
             corpus_words = words(data.load_corpus(data_dir))
         if any(r.status != "ok" for r in results):
