@@ -26,7 +26,6 @@ Per arm: 02's neighbour agreement on the validation messages (before any label) 
 spread over the fine-tuning seeds (the encoders come from one 01 run, seed 42); the gain over scratch.
 No targets: issue 10's +5-point target is judged by ``bench_realdata.py``.
 """
-import json
 import math
 import sys
 import tempfile
@@ -35,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import labkit  # noqa: E402  - sets the Keras flags
-from common import RESULTS, finish, from_notebook, mean_and_spread, realdata_parser, write_banking77_split  # noqa: E402
+from common import finish, from_notebook, mean_and_spread, realdata_parser, write_banking77_split  # noqa: E402
 
 import numpy as np  # noqa: E402
 
