@@ -290,11 +290,20 @@ def _root(data_dir: str | Path | None, name: str) -> Path:
     if name not in DATASETS:
         known = "; ".join(f"{k}: {v}" for k, v in DATASETS.items())
         raise ValueError(f"unknown data set {name!r}; known data sets are {known}")
-    if data_dir and (Path(data_dir) / name).is_dir():
+    if _in_data_dir(data_dir, name):
         return Path(data_dir) / name
     if data_dir:  # a partial DATA_DIR: real data for some sets, the bundled ones for the rest
         print(f"labkit: DATA_DIR has no {name}/ folder: using the bundled {name} set")
     return bundled_dir() / name
+
+
+def _in_data_dir(data_dir: str | Path | None, name: str) -> bool:
+    return bool(data_dir) and (Path(data_dir) / name).is_dir()
+
+
+def source(data_dir: str | Path | None, name: str) -> str:
+    """Where set ``name`` is read from, for a sentence in a notebook: ``DATA_DIR``'s folder, or the bundled set."""
+    return f"`{Path(data_dir) / name}`" if _in_data_dir(data_dir, name) else f"the bundled {name} set"
 
 
 def load_corpus(data_dir: str | Path | None = None, max_lines: int | None = None) -> list[str]:

@@ -122,6 +122,12 @@ def test_partial_data_dir_uses_the_bundled_set_for_a_missing_folder(tmp_path):
     assert [len(ner[s]) for s in data.SPLITS] == [len(v) for v in data.load_ner().values()]
 
 
+def test_source_names_the_folder_read_or_the_bundled_set(tmp_path):
+    write(tmp_path / "corpus" / "a.txt", "a line\n")
+    assert data.source(tmp_path, "corpus") == f"`{tmp_path / 'corpus'}`"
+    assert data.source(tmp_path, "kg") == data.source(None, "kg") == "the bundled kg set"
+
+
 def test_partial_data_dir_says_which_bundled_set_it_uses(tmp_path, capsys):
     data.load_corpus(tmp_path, max_lines=3)
     assert capsys.readouterr().out == "labkit: DATA_DIR has no corpus/ folder: using the bundled corpus set\n"
