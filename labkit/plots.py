@@ -102,7 +102,7 @@ def plot_budget_curves(accuracy: Mapping[str, Mapping[float, float]], title: str
     ax.set_ylabel("test accuracy")
     ax.set_title(title)
     ax.grid(alpha=0.3)
-    ax.legend()
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1))  # beside the axes: the curves cross anywhere inside
     return ax
 
 
