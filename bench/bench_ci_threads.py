@@ -39,8 +39,8 @@ def pair_seconds(base: Path, tmp: Path, env: dict) -> float:
     start = time.perf_counter()
     runs = [subprocess.Popen([*LABKIT, "--only", args.only, "--output", str(f)], env=env, stdout=subprocess.DEVNULL)
             for f in folders]
-    if any(run.wait() for run in runs):
-        sys.exit(f"a run of {args.only} failed: see {tmp}")
+    if any(run.wait() for run in runs):  # the temporary folder goes with the exit: show the runs' reports
+        sys.exit("\n".join((f / "report.md").read_text() for f in folders if (f / "report.md").exists()))
     return round(time.perf_counter() - start, 1)
 
 
