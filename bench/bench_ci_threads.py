@@ -7,7 +7,7 @@ need, not measured. Then, per repeat, for TensorFlow's default thread pools and 
 (``TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 OMP_NUM_THREADS=1``, what ``.ci/run`` sets for each half), starts
 two ``labkit run --only NN`` processes at once, each on its own copy of that run folder, and times the pair: wall
 seconds until both have ended. The two settings take turns going first. Target: one thread each takes at most 0.9
-of the defaults' wall time (median over the repeats). Results: ``bench/results/ci_threads_<profile>.json``.
+of the defaults' wall time (median over the repeats). Results: ``bench/results/ci_threads_<profile>_<NN>.json``.
 """
 import os
 import shutil
@@ -56,6 +56,6 @@ with tempfile.TemporaryDirectory() as tmp:
             print(f"repeat {repeat + 1}, {mode}: the pair took {seconds[mode][-1]} s", flush=True)
 
 ratio = round(median(seconds["one_thread"]) / median(seconds["default"]), 3)
-finish(f"ci_threads_{args.profile}", args.profile,
+finish(f"ci_threads_{args.profile}_{args.only}", args.profile,
        {"notebook": args.only, "pair_wall_seconds": seconds, "ratio_one_thread_to_default": ratio},
        [Target("one thread each / defaults, pair wall time (median)", ratio, 0.9, at_most=True)], args.report_only)
