@@ -2,7 +2,8 @@
 the amount of pretraining text, on Banking77 (issue 10's curve).
 
     python bench/bench_pretraining_curve.py --realdata DIR [--profile laptop] [--seeds 42 43 44]
-                                            [--corpora bundled wikitext2_quarter wikitext2] [--report-only]
+                                            [--corpora bundled wikitext2_quarter wikitext2] [--resume]
+                                            [--report-only]
     (or set LABKIT_REALDATA=DIR)
 
 For each seed and each general corpus, notebooks 01 and 02 run as a learner would run them, on a
@@ -18,7 +19,9 @@ corpus, and the same after masked-LM on the unlabelled training texts of 02's ta
 domain-adaptive step). The gain of each over scratch, mean and spread over the seeds, is plotted against
 the words of pretraining text (the in-domain step adds those texts' words). The figures are
 written after every run (``results/pretraining_curve_<profile>.json``, ``"complete": false`` until the
-last), so an interrupted run keeps what it measured; ``--replot`` draws the plot from that file. No targets: issue 10's +5-point target is judged by
+last, with each run's own figures and commit under ``runs``), so an interrupted run keeps what it measured;
+``--resume`` runs only the (corpus, seed) pairs that file lacks (a curve of about 30 minutes per pair can span
+sessions), and ``--replot`` draws the plot from it. No targets: issue 10's +5-point target is judged by
 ``bench_realdata.py``; this script shows where on the curve the kit stands.
 """
 import json
@@ -28,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import labkit  # noqa: E402,F401  - sets the Keras flags
-from common import RESULTS, finish, mean_and_spread, realdata_parser, write_banking77_split  # noqa: E402
+from common import COMMIT_AT_START, RESULTS, finish, mean_and_spread, realdata_parser, write_banking77_split  # noqa: E402
 
 from labkit import data  # noqa: E402
 from labkit.runner import run_notebooks  # noqa: E402
@@ -75,7 +78,6 @@ def summarise(measured: dict, seeds: list[int]) -> dict:
             "scratch_accuracy_smallest_budget": mean_and_spread([by_seed[s]["metrics"]["cls_accuracy_scratch_low"] for s in done]),
             **{GAIN[arm]: gain(key) for arm, key in ARMS.items()},
             "minutes_01_plus_02": [by_seed[s]["minutes"] for s in done],
-            "notebook_02_metrics": {s: by_seed[s]["metrics"] for s in done},  # neighbour agreement, NER, ...
         }
     return curve
 
@@ -109,6 +111,7 @@ def plot(curve: dict, path: Path) -> None:
 p = realdata_parser(__doc__)
 p.add_argument("--corpora", nargs="+", choices=CORPORA, default=list(CORPORA))
 p.add_argument("--replot", action="store_true", help="only redraw the plot from the results file (e.g. of an interrupted run)")
+p.add_argument("--resume", action="store_true", help="keep the runs the results file holds; run only the missing ones")
 args = p.parse_args()
 name = f"pretraining_curve_{args.profile}"
 if args.replot:
@@ -120,8 +123,15 @@ if missing:
                    f"$LABKIT_REALDATA = {args.realdata}); nothing measured."))
 real = Path(args.realdata).resolve()
 measured: dict = {corpus: {} for corpus in args.corpora}
+if args.resume and (RESULTS / f"{name}.json").is_file():
+    for corpus, by_seed in json.loads((RESULTS / f"{name}.json").read_text()).get("runs", {}).items():
+        if corpus in measured:
+            measured[corpus] = {int(seed): run for seed, run in by_seed.items() if int(seed) in args.seeds}
+    print("resuming with", {c: sorted(m) for c, m in measured.items()})
 for seed in args.seeds:  # seed-major: an interrupted run has every corpus for the seeds it finished
     for corpus in args.corpora:
+        if seed in measured[corpus]:
+            continue
         with tempfile.TemporaryDirectory() as tmp:
             data_dir = Path(tmp) / "data"
             write_corpus(real, corpus, data_dir / "corpus")
@@ -133,9 +143,10 @@ for seed in args.seeds:  # seed-major: an interrupted run has every corpus for t
         if any(r.status != "ok" for r in results):
             sys.exit(f"{corpus}, seed {seed}: {', '.join(f'{r.notebook} {r.error}' for r in results if r.status != 'ok')}")
         measured[corpus][seed] = {"corpus_words": corpus_words, "in_domain_words": words(in_domain),
-                                  "minutes": sum(r.seconds for r in results) / 60, "metrics": results[1].metrics}
+                                  "minutes": sum(r.seconds for r in results) / 60, "metrics": results[1].metrics,
+                                  "commit": COMMIT_AT_START}
         curve = summarise({c: m for c, m in measured.items() if m}, args.seeds)
-        partial = {"seeds": args.seeds, "complete": False, "curve": curve}  # --replot draws it
+        partial = {"seeds": args.seeds, "complete": False, "curve": curve, "runs": measured}  # --replot, --resume
         (RESULTS / f"{name}.json").write_text(json.dumps(partial, indent=2) + "\n")
         print(f"{corpus}, seed {seed}: {curve[corpus]}", flush=True)
 curve = summarise(measured, args.seeds)
@@ -143,4 +154,4 @@ plot(curve, RESULTS / f"{name}.png")
 finish(name, args.profile, {"seeds": args.seeds, "complete": True, "data": {
     "intents": "Banking77 train, seeded 80/20 (held-out 20 % as test)", "ner": "bundled",
     "corpora": {c: CORPORA[c] for c in args.corpora}},
-    "curve": curve, "plot": f"results/{name}.png"}, [], args.report_only)
+    "curve": curve, "runs": measured, "plot": f"results/{name}.png"}, [], args.report_only)
