@@ -2,17 +2,20 @@
 the amount of pretraining text, on Banking77 (issue 10's curve).
 
     python bench/bench_pretraining_curve.py --realdata DIR [--profile laptop] [--seeds 42 43 44]
-                                            [--corpora bundled wikitext2_quarter wikitext2] [--resume]
-                                            [--report-only]
+                                            [--corpora bundled wikitext2_quarter wikitext2 in_domain_only]
+                                            [--resume] [--report-only]
     (or set LABKIT_REALDATA=DIR)
 
-For each seed and each general corpus, notebooks 01 and 02 run as a learner would run them, on a
+For each seed and each corpus, notebooks 01 and 02 run as a learner would run them, on a
 ``DATA_DIR`` holding only ``corpus/`` and ``intents/`` (Banking77's train file, seeded 80/20, the 20 %
 held out as test, as in ``bench_realdata.py``; the NER set is the bundled one). The corpora:
 
 - ``bundled``: the kit's generated corpus (written for the bundled tasks, not for Banking77);
 - ``wikitext2_quarter``: the first quarter of WikiText-2's validation split (whole articles);
-- ``wikitext2``: all of it.
+- ``wikitext2``: all of it;
+- ``in_domain_only``: no general text: the corpus is the intent training messages themselves (the notebook's
+  training part, validation carved off; "self-pretraining", Krishna et al. 2023), so the in-domain step reads
+  them again.
 
 Notebook 02 reports, at its smallest budget, scratch, full fine-tuning of the encoder pretrained on the
 corpus, and the same after masked-LM on the unlabelled training texts of 02's tasks (notebook 01's
@@ -39,16 +42,19 @@ from labkit.runner import run_notebooks  # noqa: E402
 WIKITEXT = "wikitext2/valid.txt"
 NEEDED = (WIKITEXT, "banking77/train.csv")
 CORPORA = {"bundled": "the kit's generated corpus", "wikitext2_quarter": "WikiText-2 valid, first quarter (whole articles)",
-           "wikitext2": "WikiText-2 valid"}
+           "wikitext2": "WikiText-2 valid", "in_domain_only": "the intent training messages themselves (no general text)"}
 ARMS = {"general": "cls_accuracy_pretrained_low", "general + in-domain": "cls_accuracy_adapted_low"}
 GAIN = {arm: "gain_points_" + arm.replace(" + ", "_plus_").replace("-", "_") for arm in ARMS}  # result keys
 
 
-def write_corpus(real: Path, name: str, folder: Path) -> None:
-    """``folder/corpus.txt`` holding the general corpus ``name``."""
+def write_corpus(real: Path, name: str, data_dir: Path, seed: int) -> None:
+    """``data_dir/corpus/corpus.txt`` holding the corpus ``name`` (after ``data_dir/intents``, which it may read)."""
+    folder = data_dir / "corpus"
     folder.mkdir(parents=True)
     if name == "bundled":
         lines = data.load_corpus(None)
+    elif name == "in_domain_only":  # the training part only: the notebook carves validation off with the seed
+        lines = data.load_intents(data_dir, seed=seed)["train"].texts
     else:
         lines = (real / WIKITEXT).read_text(encoding="utf-8").splitlines()
         if name == "wikitext2_quarter":
@@ -99,7 +105,7 @@ def plot(curve: dict, path: Path) -> None:
                         label=arm if corpus == next(iter(curve)) else None)
             ax.annotate(corpus, (x, g["mean"]), textcoords="offset points", xytext=(6, 4), fontsize=8)
     ax.set_xscale("log")
-    ax.set_xlabel("words of pretraining text")
+    ax.set_xlabel("words of pretraining text (a text read in both steps counts twice)")
     ax.set_ylabel("accuracy points above scratch")
     ax.set_title("Banking77, smallest label budget: gain of pretraining (mean, bars: range over seeds)", fontsize=9)
     ax.legend(fontsize=8)
@@ -123,10 +129,9 @@ if missing:
                    f"$LABKIT_REALDATA = {args.realdata}); nothing measured."))
 real = Path(args.realdata).resolve()
 measured: dict = {corpus: {} for corpus in args.corpora}
-if args.resume and (RESULTS / f"{name}.json").is_file():
+if args.resume and (RESULTS / f"{name}.json").is_file():  # every corpus the file holds, asked for now or not
     for corpus, by_seed in json.loads((RESULTS / f"{name}.json").read_text()).get("runs", {}).items():
-        if corpus in measured:
-            measured[corpus] = {int(seed): run for seed, run in by_seed.items() if int(seed) in args.seeds}
+        measured[corpus] = {int(seed): run for seed, run in by_seed.items() if int(seed) in args.seeds}
     print("resuming with", {c: sorted(m) for c, m in measured.items()})
 for seed in args.seeds:  # seed-major: an interrupted run has every corpus for the seeds it finished
     for corpus in args.corpora:
@@ -134,8 +139,8 @@ for seed in args.seeds:  # seed-major: an interrupted run has every corpus for t
             continue
         with tempfile.TemporaryDirectory() as tmp:
             data_dir = Path(tmp) / "data"
-            write_corpus(real, corpus, data_dir / "corpus")
             write_banking77_split(real, data_dir / "intents")
+            write_corpus(real, corpus, data_dir, seed)
             in_domain = [*data.load_intents(data_dir, seed=seed)["train"].texts,  # 01's in-domain step reads both
                          *(" ".join(s.tokens) for s in data.load_ner(data_dir, seed=seed)["train"])]
             _, results = run_notebooks(args.profile, seed, ["01", "02"], data_dir, Path(tmp) / "run")
@@ -149,9 +154,10 @@ for seed in args.seeds:  # seed-major: an interrupted run has every corpus for t
         partial = {"seeds": args.seeds, "complete": False, "curve": curve, "runs": measured}  # --replot, --resume
         (RESULTS / f"{name}.json").write_text(json.dumps(partial, indent=2) + "\n")
         print(f"{corpus}, seed {seed}: {curve[corpus]}", flush=True)
-curve = summarise(measured, args.seeds)
+curve = summarise({c: m for c, m in measured.items() if m}, args.seeds)
 plot(curve, RESULTS / f"{name}.png")
-finish(name, args.profile, {"seeds": args.seeds, "complete": True, "data": {
+complete = all(len(m) == len(args.seeds) for m in measured.values())  # a resumed file may hold corpora not asked for now
+finish(name, args.profile, {"seeds": args.seeds, "complete": complete, "data": {
     "intents": "Banking77 train, seeded 80/20 (held-out 20 % as test)", "ner": "bundled",
-    "corpora": {c: CORPORA[c] for c in args.corpora}},
+    "corpora": {c: CORPORA[c] for c in curve}},
     "curve": curve, "runs": measured, "plot": f"results/{name}.png"}, [], args.report_only)
