@@ -96,6 +96,9 @@ def plot(curve: dict, path: Path) -> None:
     fig, ax = plt.subplots(figsize=(7, 4.2))
     ax.axhline(0, color="grey", lw=1)
     ax.axhline(5, color="grey", lw=1, ls=":", label="issue 10's target (+5 points)")
+    for c in curve.values():  # each corpus: its general point joined to the same after the in-domain step
+        ax.plot([c["corpus_words"], c["corpus_words"] + c["in_domain_words"]],
+                [c[GAIN[arm]]["mean"] for arm in ARMS], color="lightgrey", lw=1, zorder=0)
     for arm, marker in zip(ARMS, "os"):
         for corpus, c in curve.items():
             x = c["corpus_words"] + (c["in_domain_words"] if "in-domain" in arm else 0)
@@ -107,7 +110,9 @@ def plot(curve: dict, path: Path) -> None:
     ax.set_xscale("log")
     ax.set_xlabel("words of pretraining text (a text read in both steps counts twice)")
     ax.set_ylabel("accuracy points above scratch")
-    ax.set_title("Banking77, smallest label budget: gain of pretraining (mean, bars: range over seeds)", fontsize=9)
+    seeds = ", ".join(f"{corpus} {len(c['seeds'])}" for corpus, c in curve.items())
+    ax.set_title(f"Banking77, smallest label budget: gain of pretraining (mean; bars: range over seeds)\n"
+                 f"seeds per corpus: {seeds}", fontsize=9)
     ax.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
