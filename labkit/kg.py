@@ -160,26 +160,33 @@ def filtered_ranks(distance: Callable[[np.ndarray, np.ndarray, np.ndarray], np.n
     ``known``: every true triple (train, valid and test), removed from the candidates except the one asked for
     (the *filtered* setting of Bordes et al., 2013); ``candidates[(r, "tail")]`` / ``[(r, "head")]``: the
     entity ids that may fill that position (the entities of the right type). A tie counts against the answer.
-    Returns ``2 n`` ranks: the tails' then the heads'.
+    A true entity that is not among its candidates (a held-out split can pair a relation with a type training
+    never showed there) is a **miss**: the system would never propose it, so its rank is infinite (reciprocal
+    rank 0, never in the top k), for every scorer alike.
+    Returns ``2 n`` ranks (floats, ``inf`` for a miss): the tails' then the heads'.
     """
     ranks = []
     for side in ("tail", "head"):
         for h, r, t in test:
-            cands = candidates[(int(r), side)]
+            cands = candidates.get((int(r), side), np.empty(0, "int64"))
+            truth = t if side == "tail" else h
+            position = {int(c): k for k, c in enumerate(cands)}
+            if int(truth) not in position:
+                ranks.append(np.inf)
+                continue
             if side == "tail":
                 d = distance(np.full(len(cands), h), np.full(len(cands), r), cands)
-                truth, others = t, [c for c in cands if c != t and (int(h), int(r), int(c)) in known]
+                others = [c for c in cands if c != t and (int(h), int(r), int(c)) in known]
             else:
                 d = distance(cands, np.full(len(cands), r), np.full(len(cands), t))
-                truth, others = h, [c for c in cands if c != h and (int(c), int(r), int(t)) in known]
+                others = [c for c in cands if c != h and (int(c), int(r), int(t)) in known]
             d = np.asarray(d, "float64")
-            position = {int(c): k for k, c in enumerate(cands)}
             keep = np.ones(len(cands), bool)
             keep[[position[int(c)] for c in others]] = False
             d_true = d[position[int(truth)]]
             keep[position[int(truth)]] = False
             ranks.append(1 + int(np.sum(d[keep] <= d_true)))
-    return np.array(ranks)
+    return np.array(ranks, "float64")
 
 
 def rank_metrics(ranks: np.ndarray, k: int = 10) -> tuple[float, float]:

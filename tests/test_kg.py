@@ -166,6 +166,19 @@ def test_filtered_ranks_remove_other_true_answers_and_count_ties_against():
     assert kg.rank_metrics(ranks, k=1) == (0.75, 0.5)
 
 
+def test_filtered_ranks_count_a_truth_outside_the_candidates_as_a_miss():
+    """A held-out triple whose entity training never showed in that position, or whose relation has no
+    candidates at all: a miss (infinite rank), not a KeyError."""
+    test = np.array([[0, 0, 5], [0, 1, 2]])
+    candidates = {(0, "tail"): np.array([1, 2]), (0, "head"): np.array([0])}  # relation 1: no candidates
+
+    def distance(h, r, t):
+        return np.zeros(len(t))
+    ranks = kg.filtered_ranks(distance, test, set(), candidates)
+    assert ranks.tolist() == [np.inf, np.inf, 1, np.inf]
+    assert kg.rank_metrics(ranks, k=10) == (0.25, 0.25)
+
+
 def test_pair_inputs_masks_and_types():
     import keras_hub
 
