@@ -21,7 +21,8 @@
   without it the bundled corpus is pretrained on. Notebook 01 runs first, on that corpus.
 
 Targets (issue figures for the laptop profile): CLINC150 in-scope accuracy at least 0.90 and out-of-scope
-recall at least 0.50, within 15 minutes of training including pretraining (notebook 01's time plus 05's);
+recall at least 0.50, for the fine-tuned encoder and for the classifier the notebook deploys (the validation
+winner among the encoder, TF-IDF and their mean; the same bar for PhraseBank's accuracy below), within 15 minutes of training including pretraining (notebook 01's time plus 05's);
 the learned router earns at least as much as the best fixed threshold rule and more than random;
 Financial PhraseBank all-agree accuracy at least 0.90 and above TF-IDF + logistic regression, within 10 minutes
 (notebook 06's time); CoNLL04 dev strict relation F1 at least 0.55 and entity F1 at least 0.80 within 15 minutes
@@ -94,13 +95,16 @@ if "05" in args.only:
     figures["data_05"] = ("CLINC150 train less 10 per intent and half of oos_train / validation: those / "
                           "dev (reported as test in the notebook): CLINC150 val and oos_val")
     for key in ("service_inscope_accuracy", "service_oos_recall", "service_oos_precision", "service_inscope_accuracy_tfidf",
-                "service_oos_recall_tfidf", "service_router_reward", "service_router_reward_threshold_rule",
+                "service_oos_recall_tfidf", "service_inscope_accuracy_mean", "service_oos_recall_mean",
+                "service_inscope_accuracy_deployed", "service_oos_recall_deployed", "service_router_reward", "service_router_reward_threshold_rule",
                 "service_router_reward_random"):
         figures[key] = mean_and_spread(m("05", key))
     minutes = [a + b for a, b in zip(figures["minutes"]["01"], figures["minutes"]["05"])]
     targets += [
         Target("clinc_dev_inscope_accuracy_mean", figures["service_inscope_accuracy"]["mean"], 0.90),
         Target("clinc_dev_oos_recall_mean", figures["service_oos_recall"]["mean"], 0.50),
+        Target("clinc_dev_deployed_inscope_accuracy_mean", figures["service_inscope_accuracy_deployed"]["mean"], 0.90),
+        Target("clinc_dev_deployed_oos_recall_mean", figures["service_oos_recall_deployed"]["mean"], 0.50),
         Target("minutes_01_plus_05_median", median(minutes), 15.0, at_most=True),
         Target("router_minus_threshold_rule_mean", figures["service_router_reward"]["mean"]
                - figures["service_router_reward_threshold_rule"]["mean"], 0.0),
@@ -109,10 +113,12 @@ if "05" in args.only:
     ]
 if "06" in args.only:
     figures["data_06"] = "Financial PhraseBank all-agree, split by the notebook (seeded, stratified 80/10/10)"
-    for key in ("fin_accuracy", "fin_macro_f1", "fin_accuracy_tfidf", "fin_accuracy_majority"):
+    for key in ("fin_accuracy", "fin_macro_f1", "fin_accuracy_tfidf", "fin_accuracy_mean", "fin_accuracy_majority",
+                "fin_accuracy_deployed", "fin_macro_f1_deployed"):
         figures[key] = mean_and_spread(m("06", key))
     targets += [
         Target("phrasebank_allagree_accuracy_mean", figures["fin_accuracy"]["mean"], 0.90),
+        Target("phrasebank_allagree_deployed_accuracy_mean", figures["fin_accuracy_deployed"]["mean"], 0.90),
         Target("phrasebank_accuracy_minus_tfidf_mean", figures["fin_accuracy"]["mean"] - figures["fin_accuracy_tfidf"]["mean"], 0.0),
         Target("minutes_06_median", median(figures["minutes"]["06"]), 10.0, at_most=True),
     ]
