@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 
 
 def _set_keras_flags() -> None:
@@ -50,6 +51,9 @@ def _load_quietly() -> None:
 _set_keras_flags()
 if "tensorflow" not in sys.modules:
     _load_quietly()
+# after TensorFlow's import, which puts a "once" filter for DeprecationWarning in front of earlier ones
+# tf_agents 0.19 and TensorFlow Probability compare versions with distutils at import: nothing a learner can act on
+warnings.filterwarnings("ignore", message="distutils Version classes are deprecated", category=DeprecationWarning)
 
 from labkit.lab import Lab, setup  # noqa: E402
 from labkit.profiles import PROFILES, Profile, get_profile  # noqa: E402
