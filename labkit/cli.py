@@ -1,4 +1,4 @@
-"""The ``labkit`` command: ``run``, ``bench``, ``editions``, ``expected``, ``env``."""
+"""The ``labkit`` command: ``run``, ``fetch``, ``bench``, ``editions``, ``expected``, ``env``."""
 from __future__ import annotations
 
 import argparse
@@ -52,6 +52,25 @@ def _bench(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def _fetch(args: argparse.Namespace) -> int:
+    from labkit.fetch import FetchError, describe, fetch, real_dir
+
+    if args.list:
+        print(describe())
+        print(f"(fetched sets are laid out in {real_dir()} unless --to says otherwise; DATA_DIR='real' reads it)")
+        return 0
+    if not args.names:
+        print("labkit fetch: name the sets to fetch (labkit fetch --list shows them)", file=sys.stderr)
+        return 2
+    try:
+        folder = fetch(args.names, args.to)
+    except (FetchError, ValueError) as exc:
+        print(f"labkit fetch: {exc}", file=sys.stderr)
+        return 1
+    print(f"ready: DATA_DIR={str(folder)!r}" + ("" if args.to else " (or DATA_DIR='real')"))
+    return 0
+
+
 def _env(args: argparse.Namespace) -> int:
     from labkit.envinfo import print_environment
 
@@ -89,10 +108,17 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--profile", default="auto", choices=["auto", "ci", "laptop", "gpu"],
                      help="sizes to use (default: auto = gpu if one is visible, else laptop)")
     run.add_argument("--only", nargs="+", metavar="NN", help="run only these notebooks, e.g. --only 00 02")
-    run.add_argument("--data-dir", help="real data laid out like datasets/ (default: the bundled sets)")
+    run.add_argument("--data-dir", help="real data laid out like datasets/, or 'real': each notebook fetches the "
+                                        "real sets it reads (default: the bundled sets)")
     run.add_argument("--output", help="run folder (default: runs/<time>-<profile>)")
     run.add_argument("--seed", type=int, default=42)
     run.set_defaults(func=_run)
+
+    fetch = sub.add_parser("fetch", help="download real data sets by name, checked and cached, laid out as DATA_DIR")
+    fetch.add_argument("names", nargs="*", metavar="NAME", help="sets to fetch (see --list)")
+    fetch.add_argument("--to", metavar="DIR", help="lay them out in DIR (default: the folder DATA_DIR='real' reads)")
+    fetch.add_argument("--list", action="store_true", help="list the sets: folder, size, licence, unpinned files")
+    fetch.set_defaults(func=_fetch)
 
     bench = sub.add_parser("bench", help="run the benchmarks in bench/ (figures go to bench/results/)")
     bench.add_argument("names", nargs="*", help="only benchmarks whose name contains one of these")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from labkit.fetch import fetch_for_notebook, is_real
 from labkit.paths import base_dir
 from labkit.profiles import Profile, get_profile
 
@@ -131,11 +132,14 @@ def setup(
     """Resolve the profile, seed everything, create the output folder; returns a :class:`Lab`.
 
     ``output_dir`` defaults to ``runs/interactive/<notebook>`` in the kit's folder.
-    ``data_dir`` (optional) points at real data laid out like ``datasets/``.
+    ``data_dir`` (optional) points at real data laid out like ``datasets/``, or is ``"real"``: the real sets
+    this notebook reads are fetched (downloaded once, checked, cached: :mod:`labkit.fetch`) and read.
     """
     if not isinstance(seed, int) or isinstance(seed, bool):
         raise ValueError(f"SEED must be an integer, got {seed!r}")
     resolved = get_profile(profile)
+    if is_real(data_dir):
+        data_dir = fetch_for_notebook(notebook)
     out = Path(output_dir) if output_dir else base_dir() / "runs" / "interactive" / notebook
     out.mkdir(parents=True, exist_ok=True)
     data = Path(data_dir).expanduser() if data_dir else None

@@ -1,6 +1,7 @@
-"""Where things live: the repository, the bundled data sets, run folders."""
+"""Where things live: the repository, the bundled data sets, run folders, the kit's home folder."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -22,3 +23,12 @@ def notebooks_dir() -> Path:
     if root is None:
         raise FileNotFoundError("no notebooks/ folder: labkit is not running from a checkout of the kit")
     return root / "notebooks"
+
+
+def kit_home() -> Path:
+    """The kit's one home folder for what it downloads: ``$LABKIT_HOME``, else ``labkit/`` in the user's cache
+    folder (``$XDG_CACHE_HOME`` or ``~/.cache``). On Colab, point it at Google Drive to keep it across runtimes."""
+    home = os.environ.get("LABKIT_HOME")
+    if home:
+        return Path(home).expanduser()
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache").expanduser() / "labkit"

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from labkit.fetch import is_real
 from labkit.paths import base_dir, notebooks_dir
 
 
@@ -130,7 +131,7 @@ def run_notebooks(
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     run_dir = Path(output) if output else base_dir() / "runs" / f"{stamp}-{resolved}"
     run_dir.mkdir(parents=True, exist_ok=True)
-    data = str(Path(data_dir).resolve()) if data_dir else None
+    data = str(data_dir) if is_real(data_dir) else str(Path(data_dir).resolve()) if data_dir else None
     results = [NotebookResult(nb.stem, "pending") for nb in chosen]
     print(f"labkit run: {len(chosen)} notebook(s), profile {resolved!r}, seed {seed} -> {run_dir}")
     for i, (nb, result) in enumerate(zip(chosen, results), start=1):
