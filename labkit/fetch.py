@@ -113,6 +113,10 @@ class _Transient(Exception):
     """A failure worth another try (the connection dropped mid-transfer, the server answered 5xx)."""
 
 
+class _Unreachable(Exception):
+    """The host cannot be reached at all: no address, no route, refused, no answer within the timeout."""
+
+
 _GH = "https://raw.githubusercontent.com"
 _BANKING = f"{_GH}/PolyAI-LDN/task-specific-datasets/57ec275d8078af65b7731c2a98be812d844a6d6b/banking_data"
 _CONLL = f"{_GH}/kamalkraj/BERT-NER/e5be564156f194f1becb0d82aeaf6e762d9eb9ed/data"
@@ -285,7 +289,13 @@ def fetch(names: str | Iterable[str], to: str | os.PathLike | None = None, *,
     unknown = [n for n in names if n not in registry]
     if unknown or not names:
         raise ValueError(f"names: unknown data set(s) {unknown or 'none given'}; known: {', '.join(registry)}")
-    folder = Path(to).expanduser() if to else real_dir()
+    folder = real_dir() if not to or str(to) == REAL else Path(to).expanduser()
+    if is_real(folder):  # each folder of real_dir() holds the one set DATA_DIR = "real" reads there
+        other = [n for n in names if REAL_SETS.get(registry[n].folder) != n]
+        if other:
+            raise ValueError(f"to: {other[0]} is not what DATA_DIR='real' reads in {registry[other[0]].folder}/ "
+                             f"({REAL_SETS.get(registry[other[0]].folder)}); fetch it into a folder of your own "
+                             "(--to DIR, or to=...) and use that folder as DATA_DIR")
     for name in dict.fromkeys(names):
         _fetch_set(registry[name], folder, network or Network())
     return folder
@@ -328,10 +338,6 @@ def _fetch_set(ds: DataSet, folder: Path, network: Network) -> None:
     print(f"{ds.name}: {', '.join(targets)} in {folder}")
     if downloaded:
         print(f"{ds.name}: licence: {ds.licence}\n{ds.name}: please cite {ds.citation}")
-
-
-class _Unreachable(Exception):
-    """The host cannot be reached at all: no address, no route, refused, no answer within the timeout."""
 
 
 @contextmanager

@@ -268,6 +268,8 @@ def test_a_folder_holding_another_set_is_not_overwritten(served, tmp_path):
         fetch.fetch("sst2", tmp_path / "d", registry=registry, network=FAST)
     with pytest.raises(ValueError, match="unknown data set.*'imdb'"):
         fetch.fetch("imdb", registry=registry)
+    with pytest.raises(ValueError, match=r"sst2 is not what DATA_DIR='real' reads in intents/ \(banking77\)"):
+        fetch.fetch("sst2", registry=registry)  # into the folder DATA_DIR = "real" reads
 
 
 # --- bad files and bad networks ------------------------------------------------------------------------
@@ -493,3 +495,19 @@ def test_notebook_00_runs_on_real_data_fetched_from_the_local_server(served, hom
     assert metrics["intents_train_examples"] == 36 and metrics["ner_train_sentences"] >= 9  # 40 and 12 less valid
     assert sorted(p.name for p in (home / "real").iterdir()) == ["corpus", "intents", "ner"]
     assert sum(server.requests.values()) == 8  # banking77 2 files, conll2003 3, wikitext2 3
+
+
+def test_the_command_lists_fetches_and_reports_errors(served, home, tmp_path, capsys, monkeypatch):
+    from labkit import cli
+
+    server, registry = served
+    assert cli.main(["fetch", "--list"]) == 0
+    listing = capsys.readouterr().out
+    assert all(name in listing for name in REGISTRY)
+    assert cli.main(["fetch"]) == 2
+    assert cli.main(["fetch", "imdb"]) == 1 and "unknown data set(s) ['imdb']" in capsys.readouterr().err
+    (tmp_path / "registry.json").write_text(fetch.registry_json(registry))
+    monkeypatch.setenv("LABKIT_REGISTRY", str(tmp_path / "registry.json"))
+    assert cli.main(["fetch", "clinc150"]) == 0
+    assert f"ready: DATA_DIR={str(home / 'real')!r}" in capsys.readouterr().out
+    assert fetch.is_real("real") and fetch.is_real(home / "real") and not fetch.is_real(tmp_path) and not fetch.is_real(None)
