@@ -84,8 +84,9 @@ def _phrasebank(n: int) -> bytes:  # Latin-1, as the original release
 
 def _movielens() -> dict[str, bytes]:
     genres = "|".join("1" if g == 5 else "0" for g in range(19))
+    films = (f"{i}|Film {i} (1995)|01-Jan-1995||http://x|{genres}" for i in (1, 2, 3))
     return {"ml-100k/u.data": _lines(*(f"{u}\t{i}\t{1 + (u + i) % 5}\t88125{u}{i}" for u in (1, 2, 3) for i in (1, 2, 3))),
-            "ml-100k/u.item": "\n".join(f"{i}|Film {i} (1995)|01-Jan-1995||http://x|{genres}" for i in (1, 2, 3)).encode("latin-1"),
+            "ml-100k/u.item": "\n".join(films).encode("latin-1"),
             "ml-100k/u.user": _lines(*(f"{u}|24|M|technician|85711" for u in (1, 2, 3)))}
 
 
@@ -510,4 +511,5 @@ def test_the_command_lists_fetches_and_reports_errors(served, home, tmp_path, ca
     monkeypatch.setenv("LABKIT_REGISTRY", str(tmp_path / "registry.json"))
     assert cli.main(["fetch", "clinc150"]) == 0
     assert f"ready: DATA_DIR={str(home / 'real')!r}" in capsys.readouterr().out
-    assert fetch.is_real("real") and fetch.is_real(home / "real") and not fetch.is_real(tmp_path) and not fetch.is_real(None)
+    assert fetch.is_real("real") and fetch.is_real(home / "real")
+    assert not fetch.is_real(tmp_path) and not fetch.is_real(None)
