@@ -1,0 +1,382 @@
+"""Requests for the capstone agent (notebook 10): the skills' vocabularies, a seeded generator of requests with
+held-out wordings, the argument filler and the keyword-rule router it is compared with.
+
+A request names one skill and fills that skill's arguments. Its wording comes from a template, its arguments from
+the skills' own catalogues (the companies of the headline stream, the users of the ratings, the people, firms and
+cities of the knowledge-graph set, the colours and objects of the instruction world). Each argument value has
+*surface forms*: the ones training requests may use, and others (a ticker, a colour's synonym, a user written as a
+customer number) kept for the test requests, together with templates of their own. The router never sees a test
+wording or a test surface form; the argument filler reads every form the skill's vocabulary lists.
+
+The notebook's sizes are here (:data:`SIZES`, keyed by profile name), not in ``labkit/profiles.py``.
+"""
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from labkit.instruction_world import COLOURS, HELDOUT_TEMPLATES, KINDS, TRAIN_TEMPLATES
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """The capstone's sizes for one profile."""
+
+    train_per_skill: int  # router training requests per skill (validation: a quarter as many)
+    test_per_skill: int  # held-out test requests per skill
+    router_epochs: int  # most fine-tuning epochs of the encoder router (the best validation epoch is kept)
+
+
+SIZES = {"ci": Sizes(120, 40, 6), "laptop": Sizes(300, 100, 10), "gpu": Sizes(300, 100, 10)}
+
+SKILLS = ("navigate", "sentiment", "recommend", "fact", "service", "draft", "out_of_scope")
+SPLITS = ("train", "valid", "test")
+RELATIONS = ("Work_For", "Live_In", "OrgBased_In", "Located_In")
+RELATION_SUBJECT = {"Work_For": "Peop", "Live_In": "Peop", "OrgBased_In": "Org", "Located_In": "Loc"}
+
+# Surface forms of the instruction world's words: (train forms, test forms). The canonical word comes first.
+COLOUR_FORMS = {"red": (("red", "scarlet"), ("crimson",)), "green": (("green", "emerald"), ("lime",)),
+                "blue": (("blue", "navy"), ("azure",)), "yellow": (("yellow", "golden"), ("amber",))}
+KIND_FORMS = {"ball": (("ball", "sphere"), ("orb",)), "key": (("key",), ("latchkey",)),
+              "box": (("box", "crate"), ("chest",)), "door": (("door", "gate"), ("doorway",))}
+# What each relation's questions say: the filler reads all of these, training questions use the first group only.
+RELATION_WORDS = {"Work_For": (("work", "works", "employs", "employer"), ("payroll", "job")),
+                  "Live_In": (("live", "lives", "home"), ("reside", "resides", "residence")),
+                  "OrgBased_In": (("based", "headquarters"), ("headquartered", "offices")),
+                  "Located_In": (("country", "located"), ("nation",))}
+
+# Templates per skill: (train, test). {colour} {kind} {company} {user} {entity} {topic} are the slots.
+TEMPLATES = {
+    "navigate": (TRAIN_TEMPLATES, HELDOUT_TEMPLATES + ("could you steer the agent to the {colour} {kind}",
+                                                       "i need the agent standing on the {colour} {kind}")),
+    "sentiment": (("how is {company} doing in the news?", "what is the sentiment trend for {company}?",
+                   "give me the news mood about {company}", "any alerts for {company}?",
+                   "is the press positive on {company} lately?", "show the headline sentiment of {company}"),
+                  ("summarise recent headline tone for {company}", "has coverage of {company} turned sour?",
+                   "what are journalists saying about {company} these days?")),
+    "recommend": (("recommend some films for {user}", "what should {user} watch next?", "suggest movies for {user}",
+                   "pick a few films {user} would like", "which movies would {user} enjoy?"),
+                  ("any viewing tips for {user}?", "line up a watchlist for {user}",
+                   "{user} is bored: which pictures would they love?")),
+    "draft": (("write a short story about {topic}", "compose a poem about {topic}", "write an email about {topic}",
+               "write a slogan for {topic}"),
+              ("draft a paragraph on {topic}", "pen a few lines about {topic}")),
+}
+FACT_TEMPLATES = {  # the fact skill's templates, per relation: (train, test)
+    "Work_For": (("who does {entity} work for?", "which company employs {entity}?", "where does {entity} work?"),
+                 ("who has {entity} on the payroll?", "what is the job of {entity}, which firm?")),
+    "Live_In": (("where does {entity} live?", "which city is home to {entity}?", "in which town does {entity} live?"),
+                ("where does {entity} reside?", "what is the residence of {entity}?")),
+    "OrgBased_In": (("where is {entity} based?", "in which city are the headquarters of {entity}?"),
+                    ("where is {entity} headquartered?", "which city holds the offices of {entity}?")),
+    "Located_In": (("which country is {entity} in?", "in which country is {entity} located?"),
+                   ("{entity} lies in which nation?",)),
+}
+# Requests that leave an argument out: the agent must ask. (train, test) per skill.
+MISSING_TEMPLATES = {
+    "navigate": (("go to the {colour} one", "walk to the {kind}"), ("reach the {kind} please",)),
+    "sentiment": (("how is the company doing in the news?",), ("has the press coverage turned sour?",)),
+    "recommend": (("recommend some films",), ("any viewing tips?",)),
+}
+TOPICS = (("the sea", "autumn", "a lost cat", "our new product"), ("mountains", "a birthday", "the winter sale"))
+USER_FORMS = (("user {id}", "user number {id}"), ("customer #{id}", "viewer {id}", "subscriber no. {id}"))
+# Openings and endings around a template's words: (train, test). They vary the wording of the few templates.
+OPENERS = (("", "please ", "hi, ", "quick question: "), ("", "hello there, ", "if you could, "))
+CLOSERS = (("", " please", " thanks"), ("", " cheers", " thank you kindly"))
+MISSING_SHARE = 0.15  # of the navigate, sentiment and recommend requests
+TEST_ENTITY_EVERY = 4  # one entity in 4 (in name order) is asked about only in test requests
+
+
+def ticker(company: str) -> str:
+    """The ticker the vocabulary lists for ``company``: its first four letters in capitals (Quorvex: QUOR)."""
+    return company[:4].upper()
+
+
+@dataclass
+class Catalogue:
+    """What the skills know: companies, user ids, the graph's entities and facts.
+
+    ``entities`` maps a name to its type (``Peop``, ``Org``, ``Loc``); ``facts`` maps ``(name, relation)`` to the
+    answer's name; ``aliases`` maps a person's test-only surface form ("Last, First") to the person."""
+
+    companies: tuple[str, ...]
+    users: tuple[int, ...]
+    entities: dict[str, str]
+    facts: dict[tuple[str, str], str]
+    aliases: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self):
+        if not self.companies or not self.users or not self.facts:
+            raise ValueError("a catalogue needs at least one company, one user and one fact")
+        for name, kind in self.entities.items():
+            words = name.split()
+            if kind == "Peop" and len(words) == 2:
+                self.aliases.setdefault(f"{words[1]}, {words[0]}", name)
+
+    def facts_for(self, side: int) -> list[tuple[tuple[str, str], str]]:
+        """The facts training and validation requests ask about (``side`` 0), or those of test requests (1):
+        every :data:`TEST_ENTITY_EVERY`-th entity in name order is asked about in test only."""
+        held_out = set(sorted(self.entities)[::TEST_ENTITY_EVERY])
+        return [(key, answer) for key, answer in sorted(self.facts.items()) if (key[0] in held_out) == (side == 1)]
+
+
+def catalogue_from(companies: Iterable[str], user_ids: Iterable[int], sentences) -> Catalogue:
+    """A :class:`Catalogue` from the headline stream's companies, the ratings' user ids and the knowledge-graph
+    sentences (``labkit.data.RelationSentence``: every annotated triple of the four relations becomes a fact)."""
+    entities, facts = {}, {}
+    for sentence in sentences:
+        for (h0, h1, htype), relation, (t0, t1, ttype) in sentence.triples():
+            if relation not in RELATIONS:
+                continue  # e.g. CoNLL04's Kill: no skill asks about it
+            head, tail = " ".join(sentence.tokens[h0:h1]), " ".join(sentence.tokens[t0:t1])
+            entities.setdefault(head, htype)
+            entities.setdefault(tail, ttype)
+            facts.setdefault((head, relation), tail)
+    return Catalogue(tuple(dict.fromkeys(companies)), tuple(sorted(set(user_ids))), entities, facts)
+
+
+@dataclass(frozen=True)
+class Request:
+    """A generated request: its text, the skill it asks for, the arguments it gives (``None`` where it leaves one
+    out: the agent should ask), the template it came from and the surface forms its arguments took."""
+
+    text: str
+    skill: str
+    arguments: dict | None
+    template: str
+    forms: tuple[str, ...] = ()
+
+
+def generate(catalogue: Catalogue, service: dict, sizes: Sizes, seed: int) -> dict[str, list[Request]]:
+    """Requests for ``train``, ``valid`` (training wordings and forms, no text of train) and ``test`` (held-out
+    wordings and forms), shuffled, deterministic for a seed.
+
+    ``service`` holds customer requests per split, ``{"train": (texts, intents), "valid": ..., "test": ...}``
+    (05's data: ``oos`` intents become the agent's ``out_of_scope`` requests; the others go to the service skill
+    with their intent as the argument ``intent``)."""
+    rng = random.Random(seed)
+    counts = {"train": sizes.train_per_skill, "valid": max(sizes.train_per_skill // 4, 1), "test": sizes.test_per_skill}
+    out = {split: [] for split in SPLITS}
+    for skill in SKILLS:
+        for side, splits in ((0, ("train", "valid")), (1, ("test",))):
+            wanted = sum(counts[s] for s in splits)
+            pool = _unique(lambda: _one(skill, side, catalogue, service, splits[0], rng), wanted, rng)
+            if skill in ("service", "out_of_scope") and side == 0:  # valid takes 05's own validation requests
+                out["train"] += pool[:counts["train"]]
+                out["valid"] += _unique(lambda: _one(skill, 0, catalogue, service, "valid", rng), counts["valid"], rng)
+                continue
+            start = 0
+            for split in splits:
+                out[split] += pool[start:start + counts[split]]
+                start += counts[split]
+    for split in SPLITS:
+        rng.shuffle(out[split])
+    return out
+
+
+def _unique(make, wanted: int, rng: random.Random, tries: int = 50) -> list[Request]:
+    """Up to ``wanted`` requests of distinct texts (fewer when the templates cannot make that many)."""
+    seen, found = set(), []
+    for _ in range(wanted * tries):
+        request = make()
+        if request.text not in seen:
+            seen.add(request.text)
+            found.append(request)
+            if len(found) == wanted:
+                break
+    return found
+
+
+def _one(skill: str, side: int, catalogue: Catalogue, service: dict, split: str, rng: random.Random) -> Request:
+    pick = rng.choice
+    if skill in ("service", "out_of_scope"):
+        texts, intents = service[split]
+        rows = [(t, i) for t, i in zip(texts, intents) if (i == "oos") == (skill == "out_of_scope")]
+        text, intent = pick(rows)
+        return Request(text, skill, {} if skill == "out_of_scope" else {"intent": intent}, "(05's request)")
+    if skill in MISSING_TEMPLATES and rng.random() < MISSING_SHARE:
+        template = pick(MISSING_TEMPLATES[skill][side])
+        values = {"colour": pick(COLOURS), "kind": pick(KINDS)}
+        forms = {"colour": pick(COLOUR_FORMS[values["colour"]][side]), "kind": pick(KIND_FORMS[values["kind"]][side])}
+        return Request(template.format(**forms), skill, None, template,
+                       tuple(f for slot, f in forms.items() if f"{{{slot}}}" in template))
+    if skill == "fact":
+        (entity, relation), _ = pick(catalogue.facts_for(side))
+        template = pick(FACT_TEMPLATES[relation][side])
+        alias = [a for a, name in catalogue.aliases.items() if name == entity]
+        form = alias[0] if side == 1 and alias else entity
+        return Request(template.format(entity=form), skill, {"entity": entity, "relation": relation}, template, (form,))
+    template = pick(OPENERS[side]) + pick(TEMPLATES[skill][side]) + pick(CLOSERS[side])
+    if skill == "navigate":
+        colour, kind = pick(COLOURS), pick(KINDS)
+        forms = (pick(COLOUR_FORMS[colour][side]), pick(KIND_FORMS[kind][side]))
+        return Request(template.format(colour=forms[0], kind=forms[1]), skill, {"colour": colour, "kind": kind},
+                       template, forms)
+    if skill == "sentiment":
+        company = pick(catalogue.companies)
+        form = company if side == 0 else ticker(company)
+        return Request(template.format(company=form), skill, {"company": company}, template, (form,))
+    if skill == "recommend":
+        user = pick(catalogue.users)
+        form = pick(USER_FORMS[side]).format(id=user)
+        return Request(template.format(user=form), skill, {"user": user}, template, (form,))
+    if skill == "draft":
+        return Request(template.format(topic=pick(TOPICS[side])), skill, {}, template)
+    raise ValueError(f"skill={skill!r} is unknown; expected one of: {', '.join(SKILLS)}")
+
+
+# --- understanding a request's arguments ------------------------------------------------------------------
+
+
+def words(text: str) -> list[str]:
+    """The lower-case words and numbers of ``text`` (punctuation dropped)."""
+    return re.findall(r"[a-z0-9]+", text.lower())
+
+
+def find_phrases(text: str, phrases: dict[str, str]) -> list[str]:
+    """The values of the phrases (lower case, ``{phrase: value}``) found in ``text`` as whole words, longest
+    phrase first, each word used once; distinct values in the order found."""
+    found, tokens = [], words(text)
+    used = [False] * len(tokens)
+    for phrase in sorted(phrases, key=lambda p: -len(words(p))):
+        key = words(phrase)
+        for i in range(len(tokens) - len(key) + 1):
+            if tokens[i:i + len(key)] == key and not any(used[i:i + len(key)]):
+                used[i:i + len(key)] = [True] * len(key)
+                found.append((i, phrases[phrase]))
+    return list(dict.fromkeys(value for _, value in sorted(found)))
+
+
+@dataclass
+class Filled:
+    """What the filler made of a request for one skill: the arguments it found, and what it must ask about
+    (``missing``: arguments it found no value for; ``ambiguous``: argument -> the values it could not choose
+    between; ``unknown``: argument -> a value that looks like one but is not in the catalogue)."""
+
+    arguments: dict
+    missing: list[str] = field(default_factory=list)
+    ambiguous: dict[str, list] = field(default_factory=dict)
+    unknown: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def complete(self) -> bool:
+        return not (self.missing or self.ambiguous or self.unknown)
+
+
+def vocabulary(catalogue: Catalogue, synonyms: bool = True) -> dict[str, dict[str, str]]:
+    """Each argument's phrases: ``{argument: {phrase (lower case): value}}``. ``synonyms=False`` keeps only the
+    canonical names (the colour and object words, the companies' and entities' full names, the first relation
+    word): the baseline that shows what the listed synonyms add."""
+    def table(forms: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]) -> dict[str, str]:
+        return {phrase: value for value, (train, test) in forms.items()
+                for phrase in ((*train, *test) if synonyms else train[:1])}
+    companies = {c.lower(): c for c in catalogue.companies}
+    entities = {name.lower(): name for name in catalogue.entities}
+    if synonyms:
+        companies |= {ticker(c).lower(): c for c in catalogue.companies}
+        entities |= {alias.lower(): name for alias, name in catalogue.aliases.items()}
+    return {"colour": table(COLOUR_FORMS), "kind": table(KIND_FORMS), "company": companies, "entity": entities,
+            "relation": table(RELATION_WORDS)}
+
+
+def fill_arguments(skill: str, text: str, catalogue: Catalogue, vocab: dict[str, dict[str, str]]) -> Filled:
+    """The arguments of ``skill`` in ``text``, read with the skill's vocabulary (:func:`vocabulary`)."""
+    if skill == "navigate":
+        return _pick({name: find_phrases(text, vocab[name]) for name in ("colour", "kind")})
+    if skill == "sentiment":
+        return _pick({"company": find_phrases(text, vocab["company"])})
+    if skill == "recommend":
+        numbers = list(dict.fromkeys(int(n) for n in re.findall(r"\d+", text)))
+        filled = _pick({"user": numbers})
+        if filled.complete and filled.arguments["user"] not in catalogue.users:
+            return Filled({}, unknown={"user": str(filled.arguments["user"])})
+        return filled
+    if skill == "fact":
+        filled = _pick({"entity": find_phrases(text, vocab["entity"])})
+        if not filled.complete:
+            return filled
+        kind = catalogue.entities[filled.arguments["entity"]]
+        fitting = [r for r in find_phrases(text, vocab["relation"]) if RELATION_SUBJECT[r] == kind]
+        if not fitting:  # no relation word for this kind of entity: its kind may say which one is meant
+            fitting = [r for r in RELATIONS if RELATION_SUBJECT[r] == kind]
+        filled = _pick({**{k: [v] for k, v in filled.arguments.items()}, "relation": fitting})
+        return filled
+    if skill in ("service", "draft", "out_of_scope"):
+        return Filled({"question": text} if skill == "service" else {})
+    raise ValueError(f"skill={skill!r} is unknown; expected one of: {', '.join(SKILLS)}")
+
+
+def _pick(candidates: dict[str, list]) -> Filled:
+    filled = Filled({})
+    for name, values in candidates.items():
+        if not values:
+            filled.missing.append(name)
+        elif len(values) > 1:
+            filled.ambiguous[name] = values
+        else:
+            filled.arguments[name] = values[0]
+    return filled
+
+
+def split_clauses(text: str) -> list[str]:
+    """``text`` cut at the words that join two requests ("and then", "and also", "then", "also", ";"), keeping
+    the parts of three words or more: a request for two skills at once becomes two clauses."""
+    parts = re.split(r";|\band then\b|\band also\b|\bthen\b|\balso\b|\band\b", text, flags=re.IGNORECASE)
+    return [p.strip(" ,.") for p in parts if len(words(p)) >= 3]
+
+
+def known_share(text: str, known: set[str]) -> float:
+    """The share of the words of ``text`` (letters only) that are in ``known``: low for another language."""
+    letters = [w for w in words(text) if not w.isdigit()]
+    return sum(w in known for w in letters) / len(letters) if letters else 1.0
+
+
+# --- the baseline: a router of keyword rules ----------------------------------------------------------------
+
+KEYWORD_RULES = (  # written from the training templates; the first rule that fires wins
+    ("draft", ("write", "compose", "poem", "story", "slogan")),
+    ("recommend", ("recommend", "suggest", "watch", "films", "movies", "film", "movie")),
+    ("sentiment", ("news", "sentiment", "mood", "press", "alerts", "headline")),
+    ("fact", ("who", "where", "which company", "which city", "which country", "employs", "live", "based")),
+    ("navigate", ("go", "walk", "find", "move", "head", "get to", "run", "approach", "navigate", "make your way")),
+    ("service", ("card", "account", "refund", "pin", "transfer", "order", "password", "fee", "fees", "address",
+                 "charge", "delivery", "top up", "exchange", "human", "locked", "declined", "cancel")),
+)
+
+
+def keyword_route(text: str, catalogue: Catalogue | None = None) -> str:
+    """The skill the first matching rule of :data:`KEYWORD_RULES` names (a company's name means ``sentiment``);
+    ``out_of_scope`` when none fires."""
+    for skill, keywords in KEYWORD_RULES:
+        if find_phrases(text, {k: k for k in keywords}):
+            return skill
+        if skill == "sentiment" and catalogue and find_phrases(text, {c.lower(): c for c in catalogue.companies}):
+            return skill
+    return "out_of_scope"
+
+
+def skeleton(request: Request) -> str:
+    """The template of a request as text, its slots blanked: what the leak check compares."""
+    return re.sub(r"\{\w+\}", "_", request.template)
+
+
+def ngrams(text: str, n: int) -> set[tuple[str, ...]]:
+    tokens = words(text)
+    return {tuple(tokens[i:i + n]) for i in range(len(tokens) - n + 1)}
+
+
+def leaks(train: Sequence[Request], test: Sequence[Request], n: int = 4) -> dict[str, list[str]]:
+    """What of the test requests occurs in training: ``templates`` (a test template used by a training request),
+    ``texts`` (a test text identical to a training one), ``template_ngrams`` (word ``n``-grams of a test
+    template, slots removed, that a training template has) and ``forms`` (an argument's test surface form found,
+    as whole words, in a training text)."""
+    train_templates = {r.template for r in train}
+    train_grams = set().union(*(ngrams(skeleton(r), n) for r in train))
+    train_texts = {r.text for r in train}
+    joined = " | ".join(" ".join(words(r.text)) for r in train)
+    return {"templates": sorted({r.template for r in test if r.template in train_templates and "{" in r.template}),
+            "texts": sorted({r.text for r in test if r.text in train_texts}),
+            "template_ngrams": sorted({" ".join(g) for r in test for g in ngrams(skeleton(r), n) & train_grams}),
+            "forms": sorted({f for r in test for f in r.forms if re.search(rf"\b{' '.join(words(f))}\b", joined)})}

@@ -1,0 +1,92 @@
+"""The capstone's requests: deterministic, leak-free, arguments read back from the skills' vocabularies."""
+import pytest
+
+from labkit import agent_requests as ar
+from labkit import data
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    stream, ratings, kg = data.load_stream(None), data.load_movielens(None), data.load_kg(None)
+    return ar.catalogue_from(stream.companies, ratings.user_ids, [s for split in kg.values() for s in split])
+
+
+@pytest.fixture(scope="module")
+def service():
+    return {split: (texts.texts, texts.labels) for split, texts in data.load_service(None).items()}
+
+
+@pytest.fixture(scope="module")
+def requests(catalogue, service):
+    return ar.generate(catalogue, service, ar.SIZES["ci"], seed=42)
+
+
+def test_the_same_seed_gives_the_same_requests(catalogue, service, requests):
+    assert ar.generate(catalogue, service, ar.SIZES["ci"], seed=42) == requests
+    assert ar.generate(catalogue, service, ar.SIZES["ci"], seed=43) != requests
+
+
+def test_every_skill_is_asked_for_in_every_split(requests):
+    for split in ar.SPLITS:
+        assert {r.skill for r in requests[split]} == set(ar.SKILLS), split
+
+
+def test_no_test_wording_or_surface_form_occurs_in_training(requests):
+    seen = requests["train"] + requests["valid"]
+    assert ar.leaks(seen, requests["test"]) == {"templates": [], "texts": [], "template_ngrams": [], "forms": []}
+    assert not {r.text for r in requests["valid"]} & {r.text for r in requests["train"]}
+
+
+def test_the_leak_check_finds_a_shared_template(requests):
+    train = requests["train"]
+    assert ar.leaks(train, train[:5])["templates"] or ar.leaks(train, train[:5])["texts"]
+
+
+def test_the_filler_reads_back_every_generated_argument(catalogue, requests):
+    vocab = ar.vocabulary(catalogue)
+    for request in requests["test"]:
+        filled = ar.fill_arguments(request.skill, request.text, catalogue, vocab)
+        if request.arguments is None:
+            assert not filled.complete, request
+        elif request.skill not in ("service", "draft", "out_of_scope"):
+            assert filled.complete and filled.arguments == request.arguments, request
+
+
+def test_without_synonyms_the_test_forms_are_not_understood(catalogue):
+    canonical = ar.vocabulary(catalogue, synonyms=False)
+    assert ar.fill_arguments("navigate", "reach the crimson orb", catalogue, canonical).missing == ["colour", "kind"]
+    assert ar.fill_arguments("navigate", "reach the red ball", catalogue, canonical).arguments == {
+        "colour": "red", "kind": "ball"}
+
+
+def test_missing_ambiguous_and_unknown_arguments_are_reported(catalogue):
+    vocab = ar.vocabulary(catalogue)
+    assert ar.fill_arguments("navigate", "go to the red one", catalogue, vocab).missing == ["kind"]
+    both = ar.fill_arguments("navigate", "go to the red or the blue key", catalogue, vocab)
+    assert both.ambiguous == {"colour": ["red", "blue"]} and not both.complete
+    assert ar.fill_arguments("recommend", "films for user 99999", catalogue, vocab).unknown == {"user": "99999"}
+    assert ar.fill_arguments("sentiment", "how is Zentrix doing?", catalogue, vocab).missing == ["company"]
+    person = next(name for name, kind in catalogue.entities.items() if kind == "Peop")
+    asked = ar.fill_arguments("fact", f"tell me about {person}", catalogue, vocab)
+    assert asked.ambiguous == {"relation": ["Work_For", "Live_In"]}
+    assert ar.fill_arguments("fact", f"who employs {person}?", catalogue, vocab).arguments == {
+        "entity": person, "relation": "Work_For"}
+
+
+def test_an_unknown_skill_is_a_clear_error(catalogue):
+    with pytest.raises(ValueError, match="skill='fly' is unknown"):
+        ar.fill_arguments("fly", "fly me to the moon", catalogue, ar.vocabulary(catalogue))
+
+
+def test_the_keyword_router_follows_its_rules(catalogue):
+    assert ar.keyword_route("walk to the red key") == "navigate"
+    assert ar.keyword_route("how is Quorvex doing?", catalogue) == "sentiment"
+    assert ar.keyword_route("hello there, reach the amber doorway") == "out_of_scope"
+
+
+def test_clauses_and_known_words():
+    assert ar.split_clauses("go to the red key and then tell me how Quorvex is doing") == [
+        "go to the red key", "tell me how Quorvex is doing"]
+    assert ar.split_clauses("go and find the red key") == ["find the red key"]
+    assert ar.known_share("où est la clé rouge", {"the", "red", "key"}) == 0.0
+    assert ar.known_share("", set()) == 1.0
