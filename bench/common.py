@@ -144,8 +144,9 @@ def write_banking77_split(real: Path, intents_dir: Path, seed: int = 0) -> None:
 
 
 def from_notebook(notebook: Path, names: tuple[str, ...], namespace: dict) -> dict:
-    """Run ``notebook``'s own top-level ``def``s and assignments of ``names`` (not the rest of their cells), in
-    notebook order, in ``namespace`` (which provides what they read: ``keras``, ``P``...). Returns ``namespace``.
+    """Run ``notebook``'s own top-level ``def``s, ``class``es and assignments of ``names`` (not the rest of their
+    cells), in notebook order, in ``namespace`` (which provides what they read: ``keras``, ``P``...). Returns
+    ``namespace``.
 
     Benchmarks time what learners run: a model defined only in a notebook's cells is read from there."""
     import ast
@@ -153,7 +154,7 @@ def from_notebook(notebook: Path, names: tuple[str, ...], namespace: dict) -> di
     import nbformat
 
     def defines(node):
-        if isinstance(node, ast.FunctionDef):
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
             return node.name in names
         return isinstance(node, ast.Assign) and any(getattr(t, "id", None) in names for t in node.targets)
 

@@ -55,9 +55,11 @@ class Profile:
     fin_epochs: int  # most fine-tuning epochs of the sentiment classifier (early stopping may end it sooner)
     fin_explained_headlines: int  # headlines of one alert's day explained with LIME
     # --- case study: recommendation (07) ---------------------------------------
-    rec_dim: int  # size of the user and item embeddings (matrix factorisation and two-tower)
+    rec_dim: int  # size of the user and item embeddings of the matrix factorisation
     rec_epochs: int  # training epochs of the matrix factorisation
-    tower_epochs: int  # training epochs of the two-tower model
+    tower_epochs: int  # training epochs of the two-tower model (one epoch: every user's history once)
+    tower_dims: tuple[int, ...]  # two-tower embedding sizes tried on the validation films (the best is kept)
+    tower_batch_size: int  # users per two-tower training step
     text_epochs: int  # training epochs of the projection from text embeddings to item vectors (cold start)
     rec_batch_size: int
     bandit_steps: int  # recommendations the bandits learn from
@@ -112,7 +114,8 @@ PROFILES: dict[str, Profile] = {
             instr_grid_size=5, instr_num_objects=4, instr_eval_episodes=100,
             lime_samples=100, ig_steps=8, deletion_sentences=5,
             fin_epochs=8, fin_explained_headlines=2,
-            rec_dim=16, rec_epochs=8, tower_epochs=8, text_epochs=60, rec_batch_size=256, bandit_steps=1500,
+            rec_dim=16, rec_epochs=8, tower_epochs=20, tower_dims=(16,), tower_batch_size=32, text_epochs=60,
+            rec_batch_size=256, bandit_steps=1500,
             service_epochs=6, router_steps=2000,
             kg_epochs=18, rel_epochs=10, transe_dim=32, transe_epochs=60,
             gpt_layers=2, gpt_hidden_dim=128, gpt_intermediate_dim=256, gpt_dropout=0.0,
@@ -135,7 +138,8 @@ PROFILES: dict[str, Profile] = {
             eval_episodes=20, instr_grid_size=5, instr_num_objects=4, instr_eval_episodes=300,
             lime_samples=1000, ig_steps=32, deletion_sentences=40,
             fin_epochs=20, fin_explained_headlines=3,
-            rec_dim=32, rec_epochs=30, tower_epochs=30, text_epochs=200, rec_batch_size=256, bandit_steps=6000,
+            rec_dim=32, rec_epochs=30, tower_epochs=40, tower_dims=(32, 64), tower_batch_size=64, text_epochs=200,
+            rec_batch_size=256, bandit_steps=6000,
             service_epochs=10, router_steps=20_000,
             kg_epochs=15, rel_epochs=10, transe_dim=50, transe_epochs=200,
             gpt_layers=2, gpt_hidden_dim=128, gpt_intermediate_dim=256, gpt_dropout=0.1,
@@ -158,7 +162,8 @@ PROFILES: dict[str, Profile] = {
             eval_episodes=50, instr_grid_size=5, instr_num_objects=4, instr_eval_episodes=500,
             lime_samples=2000, ig_steps=64, deletion_sentences=100,
             fin_epochs=20, fin_explained_headlines=4,
-            rec_dim=32, rec_epochs=30, tower_epochs=30, text_epochs=200, rec_batch_size=256, bandit_steps=6000,
+            rec_dim=32, rec_epochs=30, tower_epochs=40, tower_dims=(32, 64), tower_batch_size=64, text_epochs=200,
+            rec_batch_size=256, bandit_steps=6000,
             service_epochs=10, router_steps=20_000,
             kg_epochs=20, rel_epochs=12, transe_dim=100, transe_epochs=300,
             gpt_layers=4, gpt_hidden_dim=256, gpt_intermediate_dim=1024, gpt_dropout=0.1,

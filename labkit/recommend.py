@@ -67,11 +67,17 @@ def choose_cold_items(data: Ratings, fraction: float, seed: int, min_ratings: in
     return np.sort(rng.choice(eligible, size=max(1, int(round(fraction * len(eligible)))), replace=False))
 
 
-def leave_last_out(data: Ratings, exclude_items=()) -> tuple[np.ndarray, np.ndarray]:
-    """Leave-last-out by timestamp over the interactions with items not in ``exclude_items``: returns the training
-    indices (into ``data``'s arrays) and, per user with at least two such interactions, the index of their last
-    one (ties on the timestamp broken by position in the file). Users with fewer stay in training only."""
+def leave_last_out(data: Ratings, exclude_items=(), among=None) -> tuple[np.ndarray, np.ndarray]:
+    """Leave-last-out by timestamp over the interactions with items not in ``exclude_items`` (and, when ``among``
+    is given, only those indices: a validation part carved from a training part): returns the training indices
+    (into ``data``'s arrays) and, per user with at least two such interactions, the index of their last one (ties
+    on the timestamp broken by position in the file). Users with fewer stay in training only, so every held-out
+    user keeps at least one training interaction; a held-out item may have none (see :func:`user_histories`)."""
     keep = ~np.isin(data.items, np.asarray(exclude_items, dtype=int))
+    if among is not None:
+        inside = np.zeros(len(data.items), bool)
+        inside[np.asarray(among, dtype=int)] = True
+        keep &= inside
     idx = np.flatnonzero(keep)
     order = idx[np.lexsort((idx, data.timestamps[idx], data.users[idx]))]  # by user, then time, then position
     users = data.users[order]
@@ -80,6 +86,22 @@ def leave_last_out(data: Ratings, exclude_items=()) -> tuple[np.ndarray, np.ndar
     test = order[last & (counts[users] >= 2)]
     train = np.setdiff1d(idx, test)
     return train, np.sort(test)
+
+
+def user_histories(users, items, n_users: int, column) -> np.ndarray:
+    """``(n_users, columns)`` float32: row ``u`` is 1 in ``column[i]`` for every item ``i`` user ``u`` interacted
+    with (``column`` maps an item to its column, -1 for items left out, e.g. cold ones). The input of a user tower
+    that reads a user's history.
+
+    The rule for what training lacks: a user without a training interaction gets an all-zero row (the tower then
+    gives every such user the same vector: the crowd's ranking); an item without one still gets its column and is
+    ranked like any other, from what the model learned about it (nothing but that nobody chose it), so a held-out
+    item that training never saw is counted, usually as a miss, and never dropped."""
+    column = np.asarray(column)
+    rows = np.zeros((n_users, int(column.max()) + 1), np.float32)
+    users, cols = np.asarray(users), column[np.asarray(items)]
+    rows[users[cols >= 0], cols[cols >= 0]] = 1
+    return rows
 
 
 def interaction_sets(users, items, n_users: int) -> list[set[int]]:

@@ -107,6 +107,31 @@ def test_leave_last_out_holds_out_each_users_latest():
     assert test.tolist() == [2, 4] and 0 not in train
 
 
+def test_validation_carved_from_training_holds_out_each_users_second_to_last():
+    ratings = toy([0, 0, 0, 1, 1, 2], [0, 1, 2, 3, 4, 5], [30, 10, 20, 5, 5, 1])
+    train, test = recommend.leave_last_out(ratings)
+    fit, valid = recommend.leave_last_out(ratings, among=train)
+    assert valid.tolist() == [2] and fit.tolist() == [1, 3, 5]  # user 1 has one training interaction left: fit only
+    assert not set(fit) & set(test) and not set(valid) & set(test)
+
+
+def test_a_split_with_users_and_items_that_training_lacks_is_scored_not_dropped():
+    # film 5's only interaction is user 1's last; a fourth user met nothing at all
+    ratings = toy([0, 0, 1, 1, 2, 2], [0, 1, 2, 5, 0, 3], [1, 2, 1, 9, 1, 2])
+    train, test = recommend.leave_last_out(ratings)
+    assert 5 in ratings.items[test] and 5 not in ratings.items[train]
+    histories = recommend.user_histories(ratings.users[train], ratings.items[train], 4, np.arange(6))
+    assert histories.shape == (4, 6) and not histories[3].any()  # a user training lacks: an all-zero history
+    assert histories[1].tolist() == [0, 0, 1, 0, 0, 0]  # the held-out film is not in it
+    skip = np.array([0, 0, -1, 0, 1, 2])  # films mapped to -1 (the cold ones) are left out, not wrapped around
+    assert recommend.user_histories([0, 0], [2, 5], 1, skip).tolist() == [[0, 0, 1]]
+    interacted = recommend.interaction_sets(ratings.users, ratings.items, 4)
+    rows = recommend.sample_candidates(ratings.users[test], ratings.items[test], interacted, np.arange(6), 2, seed=0)
+    popularity = np.bincount(ratings.items[train], minlength=6).astype(float)
+    ranks = recommend.positive_ranks(popularity[rows])
+    assert len(ranks) == len(test) and ranks[rows[:, 0].tolist().index(5)] > 0  # scored 0: counted, as a miss at k=1
+
+
 def test_bias_baseline_recovers_biases():
     users, items = np.repeat(np.arange(20), 10), np.tile(np.arange(10), 20)
     true_u, true_i = np.linspace(-1, 1, 20), np.linspace(-0.5, 0.5, 10)
