@@ -16,6 +16,9 @@ class Profile:
     description: str
     # --- data -------------------------------------------------------------
     corpus_max_lines: int | None  # lines of the pretraining corpus used (None: all)
+    # training windows masked-LM pretraining reads at most, a seeded sample beyond (None: all): the time budget on any
+    # corpus; laptop's is about what the bundled corpus gives (6,437 windows), so it binds only on a larger one
+    pretrain_max_windows: int | None
     # --- tokenizer and encoder (stages 1-2) --------------------------------
     vocab_size: int
     seq_len: int
@@ -103,7 +106,7 @@ PROFILES: dict[str, Profile] = {
         Profile(
             name="ci",
             description="seconds per notebook; tiny models; used by the tests",
-            corpus_max_lines=1000,
+            corpus_max_lines=1000, pretrain_max_windows=None,
             vocab_size=1000, seq_len=32,
             hidden_dim=32, num_layers=1, num_heads=2, intermediate_dim=64, lowercase=False,
             mlm_epochs=10, mlm_batch_size=32, mlm_learning_rate=6e-3, mlm_mask_rate=0.15,
@@ -127,7 +130,7 @@ PROFILES: dict[str, Profile] = {
         Profile(
             name="laptop",
             description="2-core CPU, minutes per notebook; real teaching results",
-            corpus_max_lines=None,
+            corpus_max_lines=None, pretrain_max_windows=6500,
             vocab_size=6000, seq_len=64,
             hidden_dim=128, num_layers=2, num_heads=4, intermediate_dim=256, lowercase=False,
             mlm_epochs=12, mlm_batch_size=32, mlm_learning_rate=1e-3, mlm_mask_rate=0.15,
@@ -151,7 +154,7 @@ PROFILES: dict[str, Profile] = {
         Profile(
             name="gpu",
             description="a Colab GPU; full sizes",
-            corpus_max_lines=None,
+            corpus_max_lines=None, pretrain_max_windows=None,
             vocab_size=8000, seq_len=128,
             hidden_dim=256, num_layers=4, num_heads=4, intermediate_dim=1024, lowercase=True,
             mlm_epochs=20, mlm_batch_size=128, mlm_learning_rate=5e-4, mlm_mask_rate=0.15,

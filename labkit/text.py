@@ -68,6 +68,16 @@ def token_windows(tokenizer, lines: Sequence[str], min_tokens: int = 4) -> np.nd
     return np.array(windows, dtype="int32").reshape(-1, seq_len)
 
 
+def sample_windows(windows: np.ndarray, limit: int | None, seed: int) -> np.ndarray:
+    """At most ``limit`` of ``windows``: a seeded sample kept in corpus order, so a long corpus costs what the
+    profile budgets and is still read from end to end; every window when ``limit`` is None or not reached."""
+    if limit is not None and limit < 1:
+        raise ValueError(f"limit={limit}: expected a positive number of windows, or None for all of them")
+    if limit is None or len(windows) <= limit:
+        return windows
+    return windows[np.sort(np.random.default_rng(seed).choice(len(windows), limit, replace=False))]
+
+
 def save_vocabulary(vocab: Sequence[str], path: str | Path) -> Path:
     """Write one token per line (the usual ``vocab.txt`` layout); returns the path."""
     path = Path(path)

@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = list_notebooks(ROOT / "notebooks")
 OTHER_METRICS = {
     "00_setup_and_tour": ["keras_hub_layer_ok", "tf_agents_agent_ok", "intents_train_examples", "ner_train_sentences"],
-    "01_self_supervised_pretraining": ["mlm_val_loss", "pretrain_tokens_per_second", "encoder_params"],
+    "01_self_supervised_pretraining": ["mlm_val_loss", "pretrain_tokens_per_second", "encoder_params",
+                                       "pretrain_windows_read", "pretrain_windows_in_corpus"],
     "02_fine_tuning": ["ner_test_words_lost"],
     "03_reinforcement_learning": ["instr_success_train", "instr_success_heldout_combination", "cliff_greedy_return_qlearning",
                                   "cliff_greedy_return_sarsa", "cliff_online_return_qlearning", "cliff_online_return_sarsa"],

@@ -138,3 +138,13 @@ def test_a_sentence_longer_than_seq_len_is_windowed_and_stitched_without_losing_
     assert packed.unpack(packed.words) == [["the", "card"], words]
     positions = [[float(first + j) for j in range(len(w))] for w, (_, first, _, _) in zip(packed.words, packed.windows)]
     assert packed.unpack(positions)[1] == [float(i) for i in range(17)]  # each word's value from one window
+
+
+def test_sample_windows_caps_with_the_seed_in_corpus_order():
+    windows = np.arange(20).reshape(10, 2)
+    assert text.sample_windows(windows, None, 0) is windows and text.sample_windows(windows, 10, 0) is windows
+    kept = text.sample_windows(windows, 4, seed=1)
+    assert kept.shape == (4, 2) and np.all(np.diff(kept[:, 0]) > 0)  # corpus order
+    assert np.array_equal(kept, text.sample_windows(windows, 4, seed=1))
+    with pytest.raises(ValueError, match="limit=0"):
+        text.sample_windows(windows, 0, 0)
