@@ -322,9 +322,11 @@ def _splits(folder: Path, suffix: str, reader, seed: int) -> dict:
 
 
 def _carve(train, seed: int):
-    """Split off a validation part of ``train`` (VALID_FRACTION of it), reproducibly from the seed.
+    """Split off a validation part of ``train`` (VALID_FRACTION of it, at least one item), reproducibly from the seed.
 
-    Sentences that belong to documents go by whole documents, so no document is split between the two.
+    Sentences that belong to documents go by whole documents, so no document is split between the two;
+    with fewer than ten documents (one ``-DOCSTART-`` at the top, say) they go by sentences, as
+    setting whole documents aside would leave train with a few or none.
     """
     if isinstance(train, LabeledTexts):
         valid_idx, train_idx = _carve_indices(len(train), seed)
@@ -332,6 +334,8 @@ def _carve(train, seed: int):
         return pick(train_idx), pick(valid_idx)
     docs = [s.doc if s.doc is not None else ("sentence", i) for i, s in enumerate(train)]
     units = list(dict.fromkeys(docs))  # documents (or lone sentences) in file order
+    if len(units) * VALID_FRACTION < 1:  # too few documents to set a tenth aside whole: go by sentences
+        docs = units = [("sentence", i) for i in range(len(train))]
     valid_units = {units[i] for i in _carve_indices(len(units), seed)[0]}
     return [s for s, d in zip(train, docs) if d not in valid_units], [s for s, d in zip(train, docs) if d in valid_units]
 

@@ -45,6 +45,13 @@ def test_valid_carved_by_whole_documents(tmp_path):
     assert not {s.doc for s in splits["train"]} & {s.doc for s in splits["valid"]}
 
 
+def test_valid_carved_by_sentences_when_documents_are_too_few(tmp_path):
+    write(tmp_path / "ner" / "train.txt", "-DOCSTART- O\n\n" + "".join(f"word{i} O\n\n" for i in range(20)))
+    write(tmp_path / "ner" / "test.txt", "EU B-ORG\n")
+    splits = data.load_ner(tmp_path, seed=3)  # one document: setting it aside whole would leave train empty
+    assert (len(splits["train"]), len(splits["valid"])) == (18, 2)
+
+
 def test_conll_iob1_becomes_iob2(tmp_path):
     sentences = read_conll(write(tmp_path / "a.txt", "New I-LOC\nYork I-LOC\nis O\nbig O\nBob I-PER\n"))
     assert sentences[0].tags == ["B-LOC", "I-LOC", "O", "O", "B-PER"]
