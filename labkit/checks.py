@@ -135,6 +135,39 @@ def q_net_parameters(lab, answer, sizes) -> str:
                  "CartPole gives 4 inputs, and there are 2 actions")
 
 
+CLIFF_EDGE = range(25, 35)  # CliffWalking's row next to the cliff, between the start and the goal
+
+
+def cliff_greedy_path(q_table, max_steps: int = 100) -> list[int]:
+    """The states the greedy policy of a 48 x 4 CliffWalking Q-table visits from the start (36), up to the goal
+    (47) or ``max_steps``; a step into the cliff (37 to 46) shows as the cliff state, then the walk restarts."""
+    import numpy as np
+
+    q_table = np.asarray(q_table, float).reshape(48, 4)
+    moves = ((-1, 0), (0, 1), (1, 0), (0, -1))  # up, right, down, left: the environment's action numbers
+    state, path = 36, []
+    for _ in range(max_steps):
+        row, col = divmod(state, 12)
+        d_row, d_col = moves[int(q_table[state].argmax())]
+        state = min(max(row + d_row, 0), 3) * 12 + min(max(col + d_col, 0), 11)
+        path.append(state)
+        if 37 <= state <= 46:
+            state = 36
+        elif state == 47:
+            break
+    return path
+
+
+def safe_cliff_path(lab, answer) -> str:
+    def right(q_table):
+        path = cliff_greedy_path(q_table)
+        return path[-1] == 47 and not any(37 <= s <= 46 or s in CLIFF_EDGE for s in path)
+    return check(lab, "03.4 a safer path", answer, right,
+                 "the greedy path must reach the goal without stepping on states 25 to 34 or into the cliff: make "
+                 "reward_fn(reward, next_state) subtract a little (a point or two) when next_state is on that row, "
+                 "and pass it to tabular('Q-learning', P.tabular_episodes, reward_fn=...)")
+
+
 # --- 04 · explainability --------------------------------------------------------------------
 
 
@@ -365,3 +398,4 @@ def babyai_success_reward(lab, answer, steps, max_steps) -> str:
 def babyai_truncation_discount(lab, answer) -> str:
     return check(lab, "11.3 truncation discount", answer, lambda a: a is not None and float(a) == 1.0,
                  "a truncated episode was only cut off: does the value of what would have followed vanish?")
+

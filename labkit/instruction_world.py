@@ -126,6 +126,11 @@ class _EmbeddingTable:
         return np.stack([self.rows[t] for t in texts])
 
 
+def known_words() -> list[str]:
+    """Every word an instruction may use, sorted: the templates' words, the colours and the objects."""
+    return sorted(_KNOWN_WORDS | set(COLOURS) | set(KINDS))
+
+
 def ground(instruction: str) -> tuple[str, str]:
     """The (colour, kind) an instruction names; a ``ValueError`` naming any word the world does not know."""
     words = re.findall(r"[a-z]+", instruction.lower())
@@ -133,7 +138,7 @@ def ground(instruction: str) -> tuple[str, str]:
     if unknown:
         raise ValueError(
             f"cannot ground {unknown[0]!r} in instruction {instruction!r}: the world knows the colours "
-            f"{', '.join(COLOURS)} and the objects {', '.join(KINDS)}"
+            f"{', '.join(COLOURS)}, the objects {', '.join(KINDS)} and the words {', '.join(sorted(_KNOWN_WORDS))}"
         )
     colours = [w for w in words if w in COLOURS]
     kinds = [w for w in words if w in KINDS]

@@ -113,6 +113,13 @@ def test_ungroundable_instruction_names_the_word(text, word):
         env.start(text)
 
 
+def test_known_words_ground_and_any_other_word_is_named():
+    assert {"please", "red", "key"} <= set(iw.known_words()) and "purple" not in iw.known_words()
+    assert iw.ground("please make your way to the red key") == ("red", "key")  # a wording no template has
+    with pytest.raises(ValueError, match="the words and, approach"):
+        iw.ground("go to the purple key")
+
+
 def test_instruction_must_name_one_colour_and_one_object():
     with pytest.raises(ValueError, match="exactly one colour"):
         iw.ground("go to the red")
