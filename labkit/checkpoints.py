@@ -646,3 +646,46 @@ def _kit_pretraining_words(lab, params: int) -> int | None:
 def is_kit(checkpoint) -> bool:
     """True for the default, the kit's own model (``"kit"``)."""
     return str(checkpoint) == KIT
+
+
+# --- `labkit checkpoints`: the presets per lesson --------------------------------------------------
+
+# presets timed by bench/bench_checkpoints.py under another name: the same encoder shape (bert_base_en's cased
+# vocabulary of 28,996 makes only its embedding table smaller)
+MEASURED_AS = {"bert_base_en": "bert_base_en_uncased"}
+
+
+def measured_costs(profile: str = "laptop") -> dict[str, dict]:
+    """Per preset (and ``kit``), the fine-tuning cost ``bench/bench_checkpoints.py`` measured on this kind of
+    machine: ``epoch_minutes``, ``laptop_finetune_minutes``, ``fits_laptop``; empty when not measured."""
+    from labkit.paths import repo_root
+
+    root = repo_root()
+    path = root / "bench" / "results" / f"checkpoints_{profile}.json" if root else None
+    if path is None or not path.exists():
+        return {}
+    return json.loads(path.read_text()).get("models", {})
+
+
+def describe_presets(lessons: Sequence[str] | None = None) -> str:
+    """The presets that suit each lesson, from keras_hub's registry (offline): parameters, whether a 2-core
+    laptop fine-tunes it within the laptop profile's time (measured by ``bench/bench_checkpoints.py``) or it
+    needs a GPU, the hub handle and the registry's description."""
+    costs = measured_costs()
+    unknown = sorted(set(lessons or ()) - set(LESSONS))
+    if unknown:
+        raise ValueError(f"lessons {unknown} have no presets listed; lessons with presets: {', '.join(LESSONS)}")
+    lines = []
+    for lesson in lessons or LESSONS:
+        what, names = LESSONS[lesson]
+        lines.append(f"{lesson}  {what}")
+        for name in names:
+            entry = registry(name)
+            cost = costs.get(MEASURED_AS.get(name, name))
+            where = ("laptop" if cost["fits_laptop"] else "GPU") + \
+                f" ({cost['epoch_minutes']:.1f} min per Banking77 epoch on 2 cores)" if cost else "not measured"
+            lines.append(f"    {name:24s} {entry['params'] / 1e6:6.1f}M params  {where}")
+            lines.append(f"    {'':24s} {entry['kaggle_handle']}: {entry['description']}")
+    lines.append(f"Use: CHECKPOINT = '<name>' (or a folder saved with save_to_preset; {KIT!r} is the kit's own "
+                 f"encoder). Downloads are cached in {presets_dir()}.")
+    return "\n".join(lines)

@@ -1,4 +1,4 @@
-"""The ``labkit`` command: ``run``, ``fetch``, ``bench``, ``editions``, ``expected``, ``env``."""
+"""The ``labkit`` command: ``run``, ``fetch``, ``bench``, ``editions``, ``expected``, ``checkpoints``, ``env``."""
 from __future__ import annotations
 
 import argparse
@@ -71,6 +71,17 @@ def _fetch(args: argparse.Namespace) -> int:
     return 0
 
 
+def _checkpoints(args: argparse.Namespace) -> int:
+    from labkit.checkpoints import describe_presets
+
+    try:
+        print(describe_presets(args.lessons))
+    except ValueError as exc:
+        print(f"labkit checkpoints: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def _env(args: argparse.Namespace) -> int:
     from labkit.envinfo import print_environment
 
@@ -133,6 +144,11 @@ def main(argv: list[str] | None = None) -> int:
     exp = sub.add_parser("expected", help="the figures a normal run gives, per notebook and profile (from bench/results)")
     exp.add_argument("--update", metavar="FILE", help="rewrite the marked block of FILE (README.md) instead of printing")
     exp.set_defaults(func=_expected)
+
+    ckpt = sub.add_parser("checkpoints", help="published presets that suit each lesson (CHECKPOINT), read offline "
+                                              "from keras_hub's registry, with laptop or GPU from bench_checkpoints")
+    ckpt.add_argument("lessons", nargs="*", metavar="NN", help="only these lessons, e.g. 02 09")
+    ckpt.set_defaults(func=_checkpoints)
 
     env = sub.add_parser("env", help="print versions, CPU/GPU and the Keras set-up")
     env.set_defaults(func=_env)

@@ -294,3 +294,13 @@ def test_every_lesson_preset_is_in_keras_hubs_registry():
             assert entry["params"] > 0 and entry["kaggle_handle"].startswith("kaggle://")
             assert entry["slot"] == ("generator" if lesson == "09" else "encoder"), name
     assert set(checkpoints.PRETRAINING) <= set(checkpoints._registry_names())
+
+
+def test_labkit_checkpoints_lists_the_presets_per_lesson(capsys):
+    from labkit import cli
+
+    assert cli.main(["checkpoints", "09"]) == 0
+    out = capsys.readouterr().out
+    assert "gpt2_base_en" in out and "kaggle://keras/gpt2/keras/gpt2_base_en" in out and "bert_tiny" not in out
+    assert cli.main(["checkpoints", "42"]) == 2
+    assert "lessons with presets: 02" in capsys.readouterr().err
