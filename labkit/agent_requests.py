@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from labkit.data import OUT_OF_SCOPE
 from labkit.instruction_world import COLOURS, HELDOUT_TEMPLATES, KINDS, TRAIN_TEMPLATES
 
 
@@ -154,7 +155,7 @@ def generate(catalogue: Catalogue, service: dict, sizes: Sizes, seed: int) -> di
     wordings and forms), shuffled, deterministic for a seed.
 
     ``service`` holds customer requests per split, ``{"train": (texts, intents), "valid": ..., "test": ...}``
-    (05's data: ``oos`` intents become the agent's ``out_of_scope`` requests; the others go to the service skill
+    (05's data: :data:`~labkit.data.OUT_OF_SCOPE` intents become the agent's ``out_of_scope`` requests; the others go to the service skill
     with their intent as the argument ``intent``)."""
     rng = random.Random(seed)
     counts = {"train": sizes.train_per_skill, "valid": max(sizes.train_per_skill // 4, 1), "test": sizes.test_per_skill}
@@ -193,7 +194,7 @@ def _one(skill: str, side: int, catalogue: Catalogue, service: dict, split: str,
     pick = rng.choice
     if skill in ("service", "out_of_scope"):
         texts, intents = service[split]
-        rows = [(t, i) for t, i in zip(texts, intents) if (i == "oos") == (skill == "out_of_scope")]
+        rows = [(t, i) for t, i in zip(texts, intents) if (i == OUT_OF_SCOPE) == (skill == "out_of_scope")]
         text, intent = pick(rows)
         return Request(text, skill, {} if skill == "out_of_scope" else {"intent": intent}, "(05's request)")
     if skill in MISSING_TEMPLATES and rng.random() < MISSING_SHARE:
@@ -231,8 +232,8 @@ def _one(skill: str, side: int, catalogue: Catalogue, service: dict, split: str,
 
 
 def words(text: str) -> list[str]:
-    """The lower-case words and numbers of ``text`` (punctuation dropped)."""
-    return re.findall(r"[a-z0-9]+", text.lower())
+    """The lower-case words and numbers of ``text``, letters of any alphabet (punctuation dropped)."""
+    return re.findall(r"[^\W_]+", text.lower())
 
 
 def find_phrases(text: str, phrases: dict[str, str]) -> list[str]:

@@ -399,3 +399,26 @@ def babyai_truncation_discount(lab, answer) -> str:
     return check(lab, "11.3 truncation discount", answer, lambda a: a is not None and float(a) == 1.0,
                  "a truncated episode was only cut off: does the value of what would have followed vanish?")
 
+
+# --- 10 · the capstone agent ----------------------------------------------------------------------
+
+
+def agent_routing_accuracy(lab, answer, requests, turns) -> str:
+    expected = sum(t.skill == r.skill for r, t in zip(requests, turns)) / len(requests)
+    return check(lab, "10.1 routing accuracy", answer, close_to(expected, 1e-6),
+                 "compare each turn's skill with its request's skill, then take the mean of the booleans")
+
+
+def agent_missing_arguments(lab, answer, requests) -> str:
+    expected = sum(r.arguments is None for r in requests)
+    return check(lab, "10.2 requests that leave an argument out", answer, lambda a: a == expected,
+                 "a request that leaves an argument out has arguments None; count those among the test requests")
+
+
+def agent_navigation_reach(lab, answer, requests, turns) -> str:
+    reached = [t.result.value for r, t in zip(requests, turns)
+               if r.skill == "navigate" and t.skill == "navigate" and t.status == "done"]
+    expected = sum(reached) / len(reached) if reached else 0.0
+    return check(lab, "10.3 navigation reach rate", answer, close_to(expected, 1e-6),
+                 "keep the navigate requests whose turn chose navigate with status 'done', then average "
+                 "turn.result.value (True when the agent reached the object)")
