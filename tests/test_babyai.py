@@ -126,6 +126,13 @@ def test_bag_of_words_counts_words_and_drops_their_order(bow):
     assert babyai.zero_missions(4)("go to the red ball").tolist() == [0.0] * 4
 
 
+def test_told_missions_give_every_episode_your_own_mission(bow):
+    told = babyai.told_missions(bow, "go to the purple box")
+    env = babyai.babyai_environment("GoToLocal", told, seeds=[7])
+    observation = env.reset().observation["mission"]
+    assert (observation == bow("go to the purple box")).all() and babyai.mission(env) != "go to the purple box"
+
+
 def test_evaluate_reports_success_and_length(bow):
     result = babyai.evaluate("GoToObj", babyai.random_actions(), bow, babyai.heldout_seeds(6), batch=4)
     assert result.episodes == 6 and 0.0 <= result.success_rate <= 1.0 and 1 <= result.mean_length <= 64
