@@ -32,11 +32,12 @@ import json
 import os
 import shutil
 import threading
+import urllib.error
+import urllib.request
 from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -389,12 +390,15 @@ def _resolve(checkpoint: str | os.PathLike, slot: str) -> tuple[str, str, str | 
 
 
 def _unknown(name: str, slot: str) -> CheckpointError:
-    names = _registry_names(slot or None) if slot else _registry_names()
     close = difflib.get_close_matches(name, _registry_names(), n=5, cutoff=0.6)
     hint = f"close names: {', '.join(close)}" if close else "no close name"
-    return CheckpointError(f"CHECKPOINT={name!r} is not a keras_hub preset ({hint}). Presets that fit: "
-                           f"{', '.join(names)}; or {KIT!r}, or a folder written by save_to_preset "
-                           "(`labkit checkpoints` lists them per lesson)")
+    if slot == "generator":
+        setting, fits = "GPT_CHECKPOINT", _registry_names("generator")
+    else:
+        setting, fits = "CHECKPOINT", [*LESSONS["02"][1], "all_minilm_l6_v2_en", f"or {KIT!r}"]
+    return CheckpointError(f"{setting}={name!r} is not a keras_hub preset ({hint}). Presets that fit: "
+                           f"{', '.join(fits)}, or a folder written by save_to_preset (`labkit checkpoints` "
+                           "lists them per lesson)")
 
 
 def _check_folder(path: Path) -> str:
@@ -474,22 +478,21 @@ def hub_address(name: str) -> str:
 def unreachable(url: str, timeout: float = PROBE_SECONDS) -> str | None:
     """None when ``url`` answers an HTTP request within ``timeout`` seconds, else why not (in words).
 
+    Goes through the proxy named in ``HTTPS_PROXY`` / ``HTTP_PROXY`` when one is set, as the download would.
     Runs in a thread so that a hanging name lookup, which no socket timeout covers, cannot hold the caller.
     """
-    parts = urlsplit(url)
     result: list[str | None] = []
 
     def probe():
-        kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-        conn = kind(parts.hostname, parts.port, timeout=timeout)
         try:
-            conn.request("HEAD", "/")
-            conn.getresponse()  # any HTTP answer, even an error status, means the hub is there
+            with urllib.request.urlopen(urllib.request.Request(url, method="HEAD"), timeout=timeout):
+                pass
             result.append(None)
-        except OSError as exc:  # refused, timed out, no such host, TLS failure
-            result.append(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
-        finally:
-            conn.close()
+        except urllib.error.HTTPError:  # an HTTP answer, even an error status, means the hub is there
+            result.append(None)
+        except (OSError, http.client.HTTPException) as exc:  # refused, timed out, no such host, TLS failure
+            reason = getattr(exc, "reason", exc)
+            result.append(f"{type(reason).__name__}: {reason}" if str(reason) else type(reason).__name__)
 
     thread = threading.Thread(target=probe, daemon=True)
     thread.start()

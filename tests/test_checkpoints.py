@@ -61,6 +61,7 @@ def home(tmp_path, monkeypatch):
     monkeypatch.delenv("KAGGLEHUB_CACHE", raising=False)
     monkeypatch.delenv("HF_HOME", raising=False)
     monkeypatch.delenv("HF_HUB_CACHE", raising=False)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")  # the test's hub is local even where a proxy is set
     return tmp_path / "home"
 
 
