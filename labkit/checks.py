@@ -114,6 +114,30 @@ def gain_points(lab, answer, adapted, scratch) -> str:
                  "subtract the two test accuracies at the smallest budget and multiply by 100 (points, not a fraction)")
 
 
+def capital_letter_tagger(lab, answer, train_sentences, test_sentences) -> str:
+    from collections import Counter, defaultdict
+
+    import seqeval.metrics
+
+    seen = defaultdict(Counter)  # the unigram baseline of section 2, on the same training sentences
+    for sentence in train_sentences:
+        for word, tag in zip(sentence.tokens, sentence.tags):
+            seen[word][tag] += 1
+    true = [s.tags for s in test_sentences]
+    unigram = seqeval.metrics.f1_score(
+        true, [[seen[w].most_common(1)[0][0] if w in seen else "O" for w in s.tokens] for s in test_sentences])
+
+    def right(tagger):
+        predicted = [list(tagger(s.tokens)) for s in test_sentences]
+        if any(len(p) != len(s.tokens) for p, s in zip(predicted, test_sentences)):
+            raise ValueError("the tagger must return one tag per word")
+        return seqeval.metrics.f1_score(true, predicted) >= unigram + 0.01
+    return check(lab, "02.5 a capital-letter feature", answer, right,
+                 f"the unigram baseline's entity F1 is {unigram:.3f}: keep its tag for every word seen in training, and "
+                 "give an unseen word that starts with a capital letter (not the sentence's first word) B- plus the "
+                 "most frequent training entity type, or I- of the previous word's type when that word is in an entity")
+
+
 # --- 03 · reinforcement learning ------------------------------------------------------------
 
 

@@ -93,3 +93,43 @@ def update(path) -> bool:
     new = f"{head}{BEGIN}\n{tables()}\n{END}{tail}"
     path.write_text(new)
     return new != content
+
+
+def _signed(values: list[float]) -> str:
+    """Points as a median with their range, signed: ``+15.4 (+11.7 to +17.6)``."""
+    middle = statistics.median(values)
+    return f"{middle:+.1f}" + (f" ({min(values):+.1f} to {max(values):+.1f})" if len(values) > 1 else "")
+
+
+def pretraining_gains() -> str:
+    """Markdown: what pretraining was worth at the smallest label budget in the benchmarks (``laptop``).
+
+    One row per (intent set, pretraining text): full fine-tuning minus scratch and the same after the in-domain
+    MLM step, in accuracy points (median and range over the seeds), and on how many seeds each beat scratch.
+    The bundled intents come from ``notebooks_laptop.json``, Banking77 from ``pretraining_curve_laptop.json``;
+    a missing file leaves its rows out and says so.
+    """
+    folder = base_dir() / "bench" / "results"
+    rows, missing = [], []
+    notebooks = folder / "notebooks_laptop.json"
+    if notebooks.is_file():
+        over = json.loads(notebooks.read_text())["over_seeds"]
+        rows.append(("bundled", "the kit's generated corpus", over["pretraining_gain_points_smallest_budget"]["values"],
+                     over["adapted_pretraining_gain_points_smallest_budget"]["values"]))
+    else:
+        missing.append(notebooks.name)
+    curve = folder / "pretraining_curve_laptop.json"
+    if curve.is_file():
+        results = json.loads(curve.read_text())
+        for corpus, figures in results["curve"].items():
+            rows.append(("Banking77", results["data"]["corpora"][corpus], figures["gain_points_general"]["values"],
+                         figures["gain_points_general_plus_in_domain"]["values"]))
+    else:
+        missing.append(curve.name)
+    lines = ["| intents | pretraining text | seeds | full fine-tuning − scratch | after in-domain MLM − scratch "
+             "| seeds above scratch |", "|---|---|---|---|---|---|"]
+    for intents, text, general, adapted in rows:
+        above = f"{sum(v > 0 for v in general)} and {sum(v > 0 for v in adapted)} of {len(general)}"
+        lines.append(f"| {intents} | {text} | {len(general)} | {_signed(general)} | {_signed(adapted)} | {above} |")
+    note = f"\n\n(not measured: {', '.join(missing)})" if missing else ""
+    return "\n".join(lines) + note

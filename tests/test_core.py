@@ -102,3 +102,12 @@ def test_train_timer_times_each_epoch_without_validation():
     x = np.zeros((8, 2), "float32")
     model.fit(x, x[:, :1], validation_data=(x, x[:, :1]), epochs=3, verbose=0, callbacks=[timer])
     assert len(timer.seconds) == 3 and all(s > 0 for s in timer.seconds)
+
+
+def test_pretraining_gains_come_from_the_benchmark_files():
+    from labkit import expected
+
+    table = expected.pretraining_gains()
+    rows = [line for line in table.splitlines() if line.startswith("| bundled") or line.startswith("| Banking77")]
+    assert len(rows) >= 2 and "not measured" not in table
+    assert all(line.count("|") == 7 for line in rows)  # six columns filled on every row
