@@ -219,6 +219,29 @@ def lime_ig_correlation(lab, answer, lime, ig) -> str:
                  "Spearman's rank correlation of the two score vectors (scipy.stats.spearmanr, or explain.rank_correlation)")
 
 
+def occlusion_method(lab, answer, classify, sentences) -> str:
+    import numpy as np
+
+    from labkit.explain import deletion_curve, split_words
+
+    def right(occlusion_scores):
+        for text in sentences:
+            words = split_words(text)
+            label = int(classify([text])[0].argmax())
+            scores = np.asarray(occlusion_scores(text, label), float)
+            if scores.shape != (len(words),):
+                raise ValueError(f"expected one score per word of split_words(text), {len(words)} for {text!r}")
+            singles = [" ".join(w for j, w in enumerate(words) if j != i) for i in range(len(words))]
+            probs = classify([" ".join(words)] + singles)[:, label]
+            if deletion_curve(classify, words, scores, label, 1)[1] < (probs[0] - probs[1:]).max() - 1e-4:
+                return False
+        return True
+    return check(lab, "04.4 occlusion", answer, right,
+                 "for each word, delete it alone (join the other words with spaces), classify every copy in one "
+                 "call, and score the word with p(label | sentence) - p(label | copy): the top word must be the one "
+                 "whose deletion costs the most")
+
+
 # --- 05 · customer service ----------------------------------------------------------------------------
 
 
