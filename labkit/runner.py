@@ -42,6 +42,11 @@ def select(notebooks: list[Path], only: list[str] | None) -> list[Path]:
 
 
 CELL_TIMEOUT = {"ci": 600, "laptop": 3600, "gpu": 3600}  # seconds one cell may run: far above the longest cell seen
+# ipykernel 7 logs "Kernel is running over TCP without encryption" at every start. The kernel listens on
+# 127.0.0.1 only, and the cure (CurveZMQ keys) needs a libzmq built with it, which not every platform has; so
+# the kernel's own log (its stderr, never a cell's output) shows errors only. An ipykernel argument, so it
+# holds on Linux, macOS and Colab alike.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
 INTERACTIVE_TAG = "interactive"  # a cell that waits for a person (a widget): headless runs show it, never run it
 
 
@@ -85,7 +90,7 @@ def execute_notebook(path: Path, out_dir: Path, profile: str, seed: int, data_di
         parameters={"PROFILE": profile, "SEED": seed, "OUTPUT_DIR": str(out_dir),
                     "DATA_DIR": str(data_dir) if data_dir else None},
         kernel_name=kernel_name(), cwd=str(path.parent), progress_bar=progress_bar,
-        execution_timeout=CELL_TIMEOUT.get(profile, CELL_TIMEOUT["gpu"]),
+        execution_timeout=CELL_TIMEOUT.get(profile, CELL_TIMEOUT["gpu"]), extra_arguments=KERNEL_ARGUMENTS,
     )
     return out_dir / path.name
 

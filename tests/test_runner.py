@@ -67,3 +67,12 @@ def test_interactive_cells_are_shown_not_run(tmp_path):
     executed = nbformat.read(tmp_path / "run" / "01_widget" / "01_widget.ipynb", as_version=4)
     (widget,) = [c for c in executed.cells if "a widget waiting" in c.source]
     assert widget.cell_type == "raw"  # shown in the executed copy, never run
+
+
+def test_a_run_prints_no_kernel_transport_warning(tmp_path, capfd):
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    path = notebook(folder / "01_quiet.ipynb", "print('hello')")
+    _, (result,) = run_notebooks("ci", output=tmp_path / "run", notebooks=[path])
+    assert result.status == "ok", result.error
+    assert "without encryption" not in capfd.readouterr().err  # the kernel's stderr is the test's
