@@ -30,7 +30,7 @@ class Sizes:
     router_epochs: int  # most fine-tuning epochs of the encoder router (the best validation epoch is kept)
 
 
-SIZES = {"ci": Sizes(120, 40, 6), "laptop": Sizes(300, 100, 10), "gpu": Sizes(300, 100, 10)}
+SIZES = {"ci": Sizes(120, 40, 5), "laptop": Sizes(300, 100, 10), "gpu": Sizes(300, 100, 10)}
 
 SKILLS = ("navigate", "sentiment", "recommend", "fact", "service", "draft", "out_of_scope")
 SPLITS = ("train", "valid", "test")
@@ -54,15 +54,17 @@ TEMPLATES = {
                                                        "i need the agent standing on the {colour} {kind}")),
     "sentiment": (("how is {company} doing in the news?", "what is the sentiment trend for {company}?",
                    "give me the news mood about {company}", "any alerts for {company}?",
-                   "is the press positive on {company} lately?", "show the headline sentiment of {company}"),
+                   "is the press positive on {company} lately?", "show the headline sentiment of {company}",
+                   "what is the tone of the headlines on {company}?", "are the headlines about {company} good or bad?"),
                   ("summarise recent headline tone for {company}", "has coverage of {company} turned sour?",
                    "what are journalists saying about {company} these days?")),
     "recommend": (("recommend some films for {user}", "what should {user} watch next?", "suggest movies for {user}",
-                   "pick a few films {user} would like", "which movies would {user} enjoy?"),
+                   "pick a few films {user} would like", "which movies would {user} enjoy?",
+                   "give {user} some movie ideas", "find films that {user} might like"),
                   ("any viewing tips for {user}?", "line up a watchlist for {user}",
                    "{user} is bored: which pictures would they love?")),
     "draft": (("write a short story about {topic}", "compose a poem about {topic}", "write an email about {topic}",
-               "write a slogan for {topic}"),
+               "write a slogan for {topic}", "write a few sentences about {topic}", "compose a letter about {topic}"),
               ("draft a paragraph on {topic}", "pen a few lines about {topic}")),
 }
 FACT_TEMPLATES = {  # the fact skill's templates, per relation: (train, test)
@@ -84,8 +86,8 @@ MISSING_TEMPLATES = {
 TOPICS = (("the sea", "autumn", "a lost cat", "our new product"), ("mountains", "a birthday", "the winter sale"))
 USER_FORMS = (("user {id}", "user number {id}"), ("customer #{id}", "viewer {id}", "subscriber no. {id}"))
 # Openings and endings around a template's words: (train, test). They vary the wording of the few templates.
-OPENERS = (("", "please ", "hi, ", "quick question: "), ("", "hello there, ", "if you could, "))
-CLOSERS = (("", " please", " thanks"), ("", " cheers", " thank you kindly"))
+OPENERS = (("", "please ", "hi, ", "hello, ", "good morning, ", "quick question: "), ("", "hey agent, ", "if you could, "))
+CLOSERS = (("", " please", " thanks", " thank you"), ("", " if possible", " when you can"))
 MISSING_SHARE = 0.15  # of the navigate, sentiment and recommend requests
 TEST_ENTITY_EVERY = 4  # one entity in 4 (in name order) is asked about only in test requests
 
@@ -319,6 +321,31 @@ def _pick(candidates: dict[str, list]) -> Filled:
         else:
             filled.arguments[name] = values[0]
     return filled
+
+
+SLOTS = ("colour", "kind", "company", "entity")  # the arguments :func:`delexicalise` replaces by their name
+USER_WORDS = ("user", "customer", "viewer", "subscriber")  # the words the recommender's vocabulary puts before a user id
+
+
+def delexicalise(text: str, vocab: dict[str, dict[str, str]]) -> str:
+    """``text`` in lower-case words, each phrase of an argument of :data:`SLOTS` that ``vocab`` knows replaced by
+    that argument's name and each number by ``number``: what the router reads, so that it learns from the shape of a
+    request ("walk to the colour kind") and meets a listed synonym it never saw as a familiar name."""
+    tokens = words(text)
+    tags: list[str | None] = [None] * len(tokens)
+    for slot in SLOTS:
+        for phrase in sorted(vocab[slot], key=lambda p: -len(words(p))):
+            key = words(phrase)
+            for i in range(len(tokens) - len(key) + 1):
+                if tokens[i:i + len(key)] == key and not any(tags[i:i + len(key)]):
+                    tags[i:i + len(key)] = [slot] + [""] * (len(key) - 1)  # one name for the whole phrase
+    for i, token in enumerate(tokens):  # "user 12", "customer #12", "subscriber no. 12": one name for the user
+        ahead = tokens[i + 1:i + 3]
+        number_at = 1 + (ahead[:1] in (["number"], ["no"]))
+        if token in USER_WORDS and len(ahead) >= number_at and ahead[number_at - 1].isdigit() and tags[i] is None:
+            tags[i:i + number_at + 1] = ["user"] + [""] * number_at
+    out = [("number" if token.isdigit() else token) if tag is None else tag for token, tag in zip(tokens, tags)]
+    return " ".join(w for w in out if w)
 
 
 def split_clauses(text: str) -> list[str]:

@@ -90,3 +90,12 @@ def test_clauses_and_known_words():
     assert ar.split_clauses("go and find the red key") == ["find the red key"]
     assert ar.known_share("où est la clé rouge", {"the", "red", "key"}) == 0.0
     assert ar.known_share("", set()) == 1.0
+
+
+def test_delexicalised_requests_keep_their_shape(catalogue):
+    vocab = ar.vocabulary(catalogue)
+    assert ar.delexicalise("Reach the CRIMSON orb, please", vocab) == "reach the colour kind please"
+    assert ar.delexicalise("has coverage of QUOR turned sour?", vocab) == "has coverage of company turned sour"
+    assert ar.delexicalise("who has Hassan, Ivan on the payroll?", vocab) == "who has entity on the payroll"
+    assert ar.delexicalise("any viewing tips for customer #93?", vocab) == "any viewing tips for user"
+    assert ar.delexicalise("films for user number 7 or 8", vocab) == "films for user or number"
