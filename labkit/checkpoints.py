@@ -144,6 +144,11 @@ class WordPieces:
         return bool(self.wordpiece.lowercase)
 
     @property
+    def room(self) -> int:
+        """How many sub-words of text fit in a row: ``seq_len`` less the [CLS] and [SEP] slots (for packing)."""
+        return self._room()[1]
+
+    @property
     def vocabulary(self) -> list[str]:
         return list(self.wordpiece.get_vocabulary())
 

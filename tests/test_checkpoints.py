@@ -161,7 +161,7 @@ def test_first_piece_alignment_and_round_trip(bert_cased):
     # words that do not fit are cut whole, [SEP] still closes the row
     short = WordPieces(ck.tokenizer.wordpiece, 8, ck.tokenizer.start_id, ck.tokenizer.end_id)
     cut = short.align(sentences[:1], tags[:1], {t: i for i, t in enumerate(names)})
-    assert cut.n_kept[0] == 3 and [vocab[i] for i in cut.token_ids[0]][-1] == "[SEP]"
+    assert cut.n_kept[0] == 3 and [vocab[i] for i in cut.token_ids[0]][-1] == "[SEP]" and short.room == 6
     with pytest.raises(ValueError, match="B-ORG"):
         ck.tokenizer.align([["Ann"]], [["B-ORG"]], {"O": 0})
 
