@@ -28,6 +28,7 @@ HEADLINES = {
                            "kg_linkpred_hits_at_10"],
     "09_generation_and_rl_of_the_language_model": ["lm_val_log_likelihood_per_token", "rl_reward_after",
                                                    "rl_positive_share_after"],
+    "10_capstone_agent": ["agent_success", "agent_routing_accuracy", "agent_argument_accuracy"],
     "11_instruction_following_benchmark": ["babyai_gotoobj_success", "babyai_gotolocal_success",
                                            "babyai_gotolocal_success_bow"],
 }

@@ -213,7 +213,7 @@ REAL_SETS = {"corpus": "wikitext2", "intents": "banking77", "ner": "conll2003", 
 NOTEBOOK_FOLDERS: dict[str, tuple[str, ...]] = {
     "00": ("corpus", "intents", "ner"), "01": ("corpus", "intents", "ner"), "02": ("intents", "ner"), "03": (),
     "04": ("intents", "ner"), "05": ("service",), "06": ("finance",), "07": ("movielens",), "08": ("kg",),
-    "09": ("corpus", "finance"), "11": (),
+    "09": ("corpus", "finance"), "10": ("service", "finance", "movielens", "kg"), "11": (),
 }
 
 

@@ -75,6 +75,8 @@ def panels():
     request, card = "please cancel the transfer I made yesterday", f"my card was lost {IMAGE}{MARKUP}"
     headline, headline_markup = "Shares of Northwind plunge after a profit warning", f"Shares plunge {IMAGE}{MARKUP}"
     prompt = "Customer: my card was declined"
+    goal = "walk over to the azure orb"
+    trace = lambda request: rf"request: {re.escape(request)}\nskill: .+\narguments: .+\noutcome: \S+\nanswer: .+"  # noqa: E731
     return [
         # the top five tokens for each [MASK]: one line per blank
         Panel("01", "sentence", ".widget-output", "I lost my debit [MASK] on the train, please [MASK] it.",
@@ -93,6 +95,9 @@ def panels():
         # three completions, each after the prompt
         Panel("09", "prompt", ".widget-output", prompt, rf"({re.escape(prompt)}.*\n?){{3}}",
               MARKUP, rf"({re.escape(MARKUP)}.*\n?){{3}}", tokens_box="new tokens"),
+        # the agent's trace: the request, the skill and its confidence, the arguments, the outcome, the answer
+        Panel("10", "request:", ".widget-html", goal, trace(goal),
+              f"{goal} {IMAGE}{MARKUP}", trace(f"{goal} {IMAGE}{MARKUP}")),
     ]
 
 

@@ -51,6 +51,8 @@ OTHER_METRICS = {
                                                    "rl_kl_per_token", "rl_distinct2_after", "rl_reward_after_no_kl",
                                                    "rl_positive_share_after_no_kl", "rl_distinct2_after_no_kl",
                                                    "rl_kl_per_token_no_kl"],
+    "10_capstone_agent": ["agent_success_keyword_baseline", "agent_routing_accuracy_keyword",
+                          "agent_argument_accuracy_canonical", "agent_execution_rate", "agent_seconds_per_request"],
     "11_instruction_following_benchmark": ["babyai_gotoobj_success_random", "babyai_gotolocal_success_random",
                                            "babyai_gotolocal_success_no_language", "babyai_gotolocal_success_bc_greedy",
                                            "babyai_gotolocal_mean_length", "babyai_gotolocal_mean_length_no_language",
