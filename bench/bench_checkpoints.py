@@ -166,8 +166,9 @@ def main():
     for row in rows.values():
         row["step_time_over_kit"] = round(row["keras_step_seconds"] / kit_step, 1)
         row["fits_laptop"] = row["laptop_finetune_minutes"] <= LAPTOP_MINUTES
-    print(f"\nfine-tuning on {args.threads} CPU threads, batch {batch}, {SEQ_LEN} tokens; an epoch = {epoch_steps} steps "
-          f"(Banking77, {BANKING77_TRAIN:,} messages); laptop = {profile.cls_epochs} epochs <= {LAPTOP_MINUTES:.0f} min")
+    print(f"\nfine-tuning on {args.threads} CPU threads, batch {batch}, {SEQ_LEN} tokens; an epoch = {epoch_steps} "
+          f"steps (Banking77, {BANKING77_TRAIN:,} messages); laptop = {profile.cls_epochs} epochs <= "
+          f"{LAPTOP_MINUTES:.0f} min")
     print(f"{'model':24s} {'params':>8s} {'s/step':>7s} {'x kit':>6s} {'epoch min':>10s} {'laptop min':>11s} "
           f"{'torch/keras':>11s}  where")
     for name, r in rows.items():

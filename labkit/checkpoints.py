@@ -74,9 +74,10 @@ PRETRAINING: dict[str, Pretraining] = {
     "all_minilm_l6_v2_en": Pretraining(
         "MiniLM-L6-H384 (distilled from a BERT-style model), then contrastive training on over 1 billion "
         "sentence pairs", None, "https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2"),
-    "gpt2_base_en": Pretraining("WebText: about 40 GB of text from 8 million web pages linked from Reddit", None,
-                                "https://huggingface.co/openai-community/gpt2; "
-                                "https://cdn.openai.com/better-language-models/language_models_are_unsupervised_multitask_learners.pdf"),
+    "gpt2_base_en": Pretraining(
+        "WebText: about 40 GB of text from 8 million web pages linked from Reddit", None,
+        "https://huggingface.co/openai-community/gpt2; https://cdn.openai.com/better-language-models/"
+        "language_models_are_unsupervised_multitask_learners.pdf"),
 }
 
 # the presets that suit each lesson (``labkit checkpoints``); every name is in keras_hub's registry (a test checks)
@@ -114,8 +115,8 @@ class CheckpointInfo:
 
     def legend(self) -> str:
         """A short label such as ``bert_tiny_en_uncased (4.4M parameters, 3.3B words)``."""
-        words = f"{self.pretraining_words / 1e9:.1f}B words" if self.pretraining_words and self.pretraining_words >= 1e8 \
-            else f"{self.pretraining_words:,} words" if self.pretraining_words else "pretraining text not recorded"
+        n = self.pretraining_words
+        words = f"{n / 1e9:.1f}B words" if n and n >= 1e8 else f"{n:,} words" if n else "pretraining text not recorded"
         return f"{self.name} ({self.params / 1e6:.1f}M parameters, {words})"
 
 
@@ -194,7 +195,8 @@ class WordPieces:
                 weights[i, pos] = 1.0
                 if tags is not None:
                     if tags[i][j] not in tag_index:
-                        raise ValueError(f"tag {tags[i][j]!r} (sentence {i}, word {j}) is not one of {sorted(tag_index)}")
+                        raise ValueError(f"tag {tags[i][j]!r} (sentence {i}, word {j}) is not one of "
+                                         f"{sorted(tag_index)}")
                     tag_ids[i, pos] = tag_index[tags[i][j]]
                 pos += len(word)
                 n_kept[i] = j + 1
