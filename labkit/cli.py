@@ -14,7 +14,8 @@ def _run(args: argparse.Namespace) -> int:
     from labkit.runner import run_notebooks
 
     try:
-        run_dir, results = run_notebooks(args.profile, args.seed, args.only, args.data_dir, args.output)
+        run_dir, results = run_notebooks(args.profile, args.seed, args.only, args.data_dir, args.output,
+                                         checkpoint=args.checkpoint)
     except ValueError as exc:
         print(f"labkit run: {exc}", file=sys.stderr)
         return 2
@@ -121,6 +122,9 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--only", nargs="+", metavar="NN", help="run only these notebooks, e.g. --only 00 02")
     run.add_argument("--data-dir", help="real data laid out like datasets/, or 'real': each notebook fetches the "
                                         "real sets it reads (default: the bundled sets)")
+    run.add_argument("--checkpoint", default="kit",
+                     help="CHECKPOINT of the notebooks that define it: 'kit' (01's encoder, the default), a keras_hub "
+                          "preset name such as bert_tiny_en_uncased, or a folder saved with save_to_preset")
     run.add_argument("--output", help="run folder (default: runs/<time>-<profile>)")
     run.add_argument("--seed", type=int, default=42)
     run.set_defaults(func=_run)

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from labkit.checkpoints import KIT, is_kit
 from labkit.fetch import is_real
 from labkit.paths import base_dir, notebooks_dir
 
@@ -67,6 +68,14 @@ def headless_copy(path: Path):
     return nb
 
 
+def parameter_names(nb) -> set[str]:
+    """The names the notebook's ``parameters`` cell defines: what papermill can set in it."""
+    from papermill.translators import PythonTranslator
+
+    return {p.name for cell in nb.cells if "parameters" in cell.metadata.get("tags", [])
+            for p in PythonTranslator.inspect(cell)}
+
+
 def find_notebook(number: str) -> Path:
     """The notebook whose name starts with ``number`` (``"01"`` -> ``01_self_supervised_pretraining.ipynb``)."""
     (path,) = select(list_notebooks(), [number])
@@ -74,8 +83,11 @@ def find_notebook(number: str) -> Path:
 
 
 def execute_notebook(path: Path, out_dir: Path, profile: str, seed: int, data_dir: str | Path | None,
-                     progress_bar: bool = False) -> Path:
+                     progress_bar: bool = False, checkpoint: str | Path = KIT) -> Path:
     """Run one notebook with papermill in a fresh kernel; the executed copy goes to ``out_dir``.
+
+    ``checkpoint`` becomes ``CHECKPOINT`` in the notebooks whose parameters cell defines it (the others have
+    no encoder to swap).
 
     Cells tagged ``interactive`` are shown but not run (:func:`headless_copy`). Raises papermill's
     error (naming the failing cell) when a cell fails, or a timeout error when a cell runs longer
@@ -85,10 +97,13 @@ def execute_notebook(path: Path, out_dir: Path, profile: str, seed: int, data_di
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    nb = headless_copy(path)
+    parameters = {"PROFILE": profile, "SEED": seed, "OUTPUT_DIR": str(out_dir),
+                  "DATA_DIR": str(data_dir) if data_dir else None}
+    if "CHECKPOINT" in parameter_names(nb):
+        parameters["CHECKPOINT"] = str(checkpoint)
     pm.execute_notebook(
-        headless_copy(path), str(out_dir / path.name),
-        parameters={"PROFILE": profile, "SEED": seed, "OUTPUT_DIR": str(out_dir),
-                    "DATA_DIR": str(data_dir) if data_dir else None},
+        nb, str(out_dir / path.name), parameters=parameters,
         kernel_name=kernel_name(), cwd=str(path.parent), progress_bar=progress_bar,
         execution_timeout=CELL_TIMEOUT.get(profile, CELL_TIMEOUT["gpu"]), extra_arguments=KERNEL_ARGUMENTS,
     )
@@ -120,8 +135,12 @@ def run_notebooks(
     data_dir: str | Path | None = None,
     output: str | Path | None = None,
     notebooks: list[Path] | None = None,
+    checkpoint: str | Path = KIT,
 ) -> tuple[Path, list[NotebookResult]]:
     """Execute notebooks in order, each in a fresh kernel; a failure does not stop the run.
+
+    ``checkpoint``: ``CHECKPOINT`` for the notebooks that define it (``"kit"``, a keras_hub preset name or a
+    folder saved with ``save_to_preset``).
 
     Returns the run folder (executed notebooks, ``report.md``, ``report.json``) and the
     results. The report is rewritten after every notebook, so an interrupted run keeps
@@ -137,6 +156,8 @@ def run_notebooks(
     run_dir = Path(output) if output else base_dir() / "runs" / f"{stamp}-{resolved}"
     run_dir.mkdir(parents=True, exist_ok=True)
     data = str(data_dir) if is_real(data_dir) else str(Path(data_dir).resolve()) if data_dir else None
+    folder = Path(checkpoint).expanduser()  # the notebooks run in notebooks/: a relative folder must not move
+    checkpoint = str(folder.resolve()) if not is_kit(checkpoint) and folder.is_dir() else str(checkpoint)
     results = [NotebookResult(nb.stem, "pending") for nb in chosen]
     print(f"labkit run: {len(chosen)} notebook(s), profile {resolved!r}, seed {seed} -> {run_dir}")
     for i, (nb, result) in enumerate(zip(chosen, results), start=1):
@@ -145,7 +166,7 @@ def run_notebooks(
         print(f"[{i}/{len(chosen)}] {nb.stem} ...", flush=True)
         start = time.perf_counter()
         try:
-            execute_notebook(nb, out_dir, resolved, seed, data, progress_bar=True)
+            execute_notebook(nb, out_dir, resolved, seed, data, progress_bar=True, checkpoint=checkpoint)
             result.status = "ok"
         except Exception as exc:  # noqa: BLE001 - any failure is reported, and the run goes on
             result.status = "failed"
@@ -155,7 +176,7 @@ def run_notebooks(
         result.metrics = json.loads(metrics_file.read_text()) if metrics_file.exists() else {}
         print(f"[{i}/{len(chosen)}] {nb.stem}: {result.status} in {result.seconds:.0f} s"
               + (f"\n    {result.error}" if result.error else ""), flush=True)
-        write_report(run_dir, resolved, seed, data, results)
+        write_report(run_dir, resolved, seed, data, results, checkpoint)
     return run_dir, results
 
 
@@ -166,16 +187,16 @@ def _short_error(exc: Exception) -> str:
 
 
 def write_report(run_dir: Path, profile: str, seed: int, data_dir: str | None,
-                 results: list[NotebookResult]) -> Path:
+                 results: list[NotebookResult], checkpoint: str = KIT) -> Path:
     """Write ``report.json`` and a Markdown ``report.md`` with each notebook's headline figures."""
-    summary = {"profile": profile, "seed": seed, "data_dir": data_dir,
+    summary = {"profile": profile, "seed": seed, "data_dir": data_dir, "checkpoint": checkpoint,
                "notebooks": [asdict(r) for r in results]}
     (run_dir / "report.json").write_text(json.dumps(summary, indent=2) + "\n")
     ok = sum(r.status == "ok" for r in results)
     failed = sum(r.status == "failed" for r in results)
     lines = [
         "# labkit run report", "",
-        f"Profile `{profile}`, seed {seed}, data: {data_dir or 'bundled'}.",
+        f"Profile `{profile}`, seed {seed}, data: {data_dir or 'bundled'}, checkpoint: {checkpoint}.",
         f"{ok} ok, {failed} failed, {len(results) - ok - failed} not run yet; "
         f"{sum(r.seconds for r in results):.0f} s in all.", "",
         "| notebook | status | time (s) | headline figures |",

@@ -42,6 +42,27 @@ def test_runs_all_in_order_past_a_failure_and_reports(tmp_path, two_notebooks):
     assert "1 ok, 1 failed" in markdown and "acc = 0.75" in markdown and "RuntimeError: boom" in markdown
 
 
+def test_checkpoint_reaches_only_the_notebooks_that_define_it(tmp_path, monkeypatch):
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    record = ("import json, pathlib\n"
+              "(pathlib.Path(OUTPUT_DIR) / 'metrics.json').write_text(json.dumps({'checkpoint': globals().get('CHECKPOINT')}))")
+    notebook(folder / "01_no_encoder.ipynb", record)
+    path = notebook(folder / "02_encoder.ipynb", record)
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[0].source += '\nCHECKPOINT = "kit"'
+    nbformat.write(nb, path)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "presets" / "tiny").mkdir(parents=True)  # a relative folder: the notebooks run elsewhere
+    run_dir, results = run_notebooks("ci", output=tmp_path / "run", notebooks=list_notebooks(folder),
+                                     checkpoint="presets/tiny")
+    assert [r.metrics["checkpoint"] for r in results] == [None, str(tmp_path / "presets" / "tiny")]
+    assert json.loads((run_dir / "report.json").read_text())["checkpoint"] == str(tmp_path / "presets" / "tiny")
+    _, results = run_notebooks("ci", output=tmp_path / "run2", notebooks=list_notebooks(folder),
+                               checkpoint="bert_tiny_en_uncased")  # a preset name stays a name
+    assert results[1].metrics["checkpoint"] == "bert_tiny_en_uncased"
+
+
 def test_select_by_number_and_unknown_names(two_notebooks):
     notebooks = list_notebooks(two_notebooks)
     assert [nb.stem for nb in select(notebooks, ["02"])] == ["02_records"]
