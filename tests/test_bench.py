@@ -9,7 +9,7 @@ BENCH = Path(__file__).resolve().parents[1] / "bench"
 
 
 @pytest.mark.parametrize("script", ["bench_realdata.py", "bench_casestudies.py", "bench_pretraining_curve.py",
-                                    "bench_sentence_objectives.py"])
+                                    "bench_sentence_objectives.py", "bench_recommender.py"])
 def test_a_real_data_benchmark_without_its_data_measures_nothing_and_says_so(script, tmp_path):
     before = {p: p.stat().st_mtime_ns for p in (BENCH / "results").glob("*.json")}
     run = subprocess.run([sys.executable, str(BENCH / script), "--realdata", str(tmp_path)],
