@@ -70,6 +70,8 @@ MARGINS = {"cartpole_dqn_avg_return": 20.0, "cartpole_second_avg_return": 5.0,
            # 0.795 at 01's corpus-only vocabulary); the laptop figure is the lesson's
            "kg_entity_f1": 0.01}
 DEFAULT_MARGIN = 0.02
+# the notebooks that can fine-tune a published checkpoint (labkit.checkpoints) have a fifth parameter
+CHECKPOINT_PARAMETER = {"02_fine_tuning": {"CHECKPOINT"}}
 
 
 def read(folder, name):
@@ -159,7 +161,8 @@ def test_notebook_hygiene(path):
     params = [c for c in code if "parameters" in c.metadata.get("tags", [])]
     assert len(params) == 1, "exactly one cell tagged 'parameters'"
     parsed = PythonTranslator.inspect(params[0])  # what papermill understands of the cell
-    assert {p.name for p in parsed} == {"PROFILE", "SEED", "DATA_DIR", "OUTPUT_DIR"}
+    names = {"PROFILE", "SEED", "DATA_DIR", "OUTPUT_DIR"} | CHECKPOINT_PARAMETER.get(path.stem, set())
+    assert {p.name for p in parsed} == names
     assert "google.colab" in code[0].source, "the first code cell is the guarded Colab install"
     assert f"colab.research.google.com/github/labkit-course/labkit/blob/main/notebooks/{path.name}" in nb.cells[0].source
     widgets = [c for c in code if "widgets." in c.source]

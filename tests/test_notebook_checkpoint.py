@@ -1,0 +1,49 @@
+"""Notebook 02 with CHECKPOINT set to a published checkpoint: a tiny BERT preset with random weights, written here
+with keras_hub's save_to_preset (no network), joins the comparison across label budgets and the scale figure."""
+import json
+import math
+import shutil
+from pathlib import Path
+
+import keras_hub
+import nbformat
+import pytest
+
+from labkit import artifacts
+from labkit.runner import execute_notebook, list_notebooks
+
+NOTEBOOKS = {p.stem[:2]: p for p in list_notebooks(Path(__file__).resolve().parents[1] / "notebooks")}
+
+
+@pytest.mark.notebook
+@pytest.mark.instructor
+def test_02_fine_tunes_a_preset_folder_beside_the_kits_arms(executed, tmp_path):
+    first = executed(NOTEBOOKS["01"])  # 02 reads 01's encoders and its pretraining record
+    run = tmp_path / "run"
+    for name in {f for a in artifacts.ENCODERS for f in artifacts.ARTIFACTS[a].files}:
+        (run / "artifacts" / "ci").mkdir(parents=True, exist_ok=True)
+        shutil.copy(first.parent / "artifacts" / "ci" / name, run / "artifacts" / "ci" / name)
+    (run / first.name).mkdir()
+    shutil.copy(first / "metrics.json", run / first.name / "metrics.json")
+
+    preset = tmp_path / "tiny_bert"  # 01's vocabulary, one layer of width 8, random weights: cheap, learns little
+    vocab = (first.parent / "artifacts" / "ci" / "vocab.txt").read_text().splitlines()
+    keras_hub.models.BertBackbone(vocabulary_size=len(vocab), num_layers=1, num_heads=2, hidden_dim=8,
+                                  intermediate_dim=16, max_sequence_length=64).save_to_preset(str(preset))
+    keras_hub.models.BertTokenizer(vocabulary=vocab, lowercase=True).save_to_preset(str(preset))
+
+    path = NOTEBOOKS["02"]
+    out = execute_notebook(path, run / path.stem, "ci", 42, None, checkpoint=preset).parent
+    metrics = json.loads((out / "metrics.json").read_text())
+    for name in ("cls_accuracy_checkpoint_low", "cls_accuracy_checkpoint"):
+        assert 0 <= metrics[name] <= 1 and math.isfinite(metrics[name])
+    # the checkpoint arm runs after every figure of the kit's arms: those are the default run's
+    default = json.loads((executed(path) / "metrics.json").read_text())
+    assert {m: v for m, v in metrics.items() if m in default} == default
+
+    cells = nbformat.read(out / path.name, as_version=4).cells
+    (scale,) = [c for c in cells if c.cell_type == "code" and "plot_budget_curves(scale" in c.source]
+    assert any("image/png" in o.get("data", {}) for o in scale.outputs), "the scale figure is shown"
+    (arm,) = [c for c in cells if c.cell_type == "code" and 'train_classifier("checkpoint"' in c.source]
+    printed = "".join(o.get("text", "") for o in arm.outputs)
+    assert "tiny_bert (0.0M parameters, pretraining text not recorded)" in printed and "checkpoint on  25%" in printed
