@@ -46,7 +46,8 @@ def test_checkpoint_reaches_only_the_notebooks_that_define_it(tmp_path, monkeypa
     folder = tmp_path / "notebooks"
     folder.mkdir()
     record = ("import json, pathlib\n"
-              "(pathlib.Path(OUTPUT_DIR) / 'metrics.json').write_text(json.dumps({'checkpoint': globals().get('CHECKPOINT')}))")
+              "metrics = {'checkpoint': globals().get('CHECKPOINT')}\n"
+              "(pathlib.Path(OUTPUT_DIR) / 'metrics.json').write_text(json.dumps(metrics))")
     notebook(folder / "01_no_encoder.ipynb", record)
     path = notebook(folder / "02_encoder.ipynb", record)
     nb = nbformat.read(path, as_version=4)
