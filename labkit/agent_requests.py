@@ -5,8 +5,10 @@ A request names one skill and fills that skill's arguments. Its wording comes fr
 the skills' own catalogues (the companies of the headline stream, the users of the ratings, the people, firms and
 cities of the knowledge-graph set, the colours and objects of the instruction world). Each argument value has
 *surface forms*: the ones training requests may use, and others (a ticker, a colour's synonym, a user written as a
-customer number) kept for the test requests, together with templates of their own. The router never sees a test
-wording or a test surface form; the argument filler reads every form the skill's vocabulary lists.
+customer number) kept for the test requests, together with templates of their own. The validation requests have a
+third group of templates and forms, used by neither of the others, so that the router chosen on validation is chosen
+on wordings it never trained on. The router never sees a validation or test wording or surface form; the argument
+filler reads every form the skill's vocabulary lists.
 
 The notebook's sizes are here (:data:`SIZES`, keyed by profile name), not in ``labkit/profiles.py``.
 """
@@ -34,62 +36,83 @@ SIZES = {"ci": Sizes(120, 40, 5), "laptop": Sizes(300, 100, 10), "gpu": Sizes(30
 
 SKILLS = ("navigate", "sentiment", "recommend", "fact", "service", "draft", "out_of_scope")
 SPLITS = ("train", "valid", "test")
+# The group of templates and surface forms each split draws from: every table below lists (train, test, valid).
+SIDE = {"train": 0, "test": 1, "valid": 2}
 RELATIONS = ("Work_For", "Live_In", "OrgBased_In", "Located_In")
 RELATION_SUBJECT = {"Work_For": "Peop", "Live_In": "Peop", "OrgBased_In": "Org", "Located_In": "Loc"}
 
-# Surface forms of the instruction world's words: (train forms, test forms). The canonical word comes first.
-COLOUR_FORMS = {"red": (("red", "scarlet"), ("crimson",)), "green": (("green", "emerald"), ("lime",)),
-                "blue": (("blue", "navy"), ("azure",)), "yellow": (("yellow", "golden"), ("amber",))}
-KIND_FORMS = {"ball": (("ball", "sphere"), ("orb",)), "key": (("key",), ("latchkey",)),
-              "box": (("box", "crate"), ("chest",)), "door": (("door", "gate"), ("doorway",))}
+# Surface forms of the instruction world's words: (train, test, valid forms). The canonical word comes first.
+COLOUR_FORMS = {"red": (("red", "scarlet"), ("crimson",), ("ruby",)),
+                "green": (("green", "emerald"), ("lime",), ("jade",)),
+                "blue": (("blue", "navy"), ("azure",), ("cobalt",)),
+                "yellow": (("yellow", "golden"), ("amber",), ("lemon",))}
+KIND_FORMS = {"ball": (("ball", "sphere"), ("orb",), ("globe",)), "key": (("key",), ("latchkey",), ("keycard",)),
+              "box": (("box", "crate"), ("chest",), ("carton",)), "door": (("door", "gate"), ("doorway",), ("portal",))}
 # What each relation's questions say: the filler reads all of these, training questions use the first group only.
-RELATION_WORDS = {"Work_For": (("work", "works", "employs", "employer"), ("payroll", "job")),
-                  "Live_In": (("live", "lives", "home"), ("reside", "resides", "residence")),
-                  "OrgBased_In": (("based", "headquarters"), ("headquartered", "offices")),
-                  "Located_In": (("country", "located"), ("nation",))}
+RELATION_WORDS = {"Work_For": (("work", "works", "employs", "employer"), ("payroll", "job"), ("employed",)),
+                  "Live_In": (("live", "lives", "home"), ("reside", "resides", "residence"), ("dwell", "hometown")),
+                  "OrgBased_In": (("based", "headquarters"), ("headquartered", "offices"), ("seat", "head office")),
+                  "Located_In": (("country", "located"), ("nation",), ("belong",))}
 
-# Templates per skill: (train, test). {colour} {kind} {company} {user} {entity} {topic} are the slots.
+# Templates per skill: (train, test, valid). {colour} {kind} {company} {user} {entity} {topic} are the slots.
 TEMPLATES = {
     "navigate": (TRAIN_TEMPLATES, HELDOUT_TEMPLATES + ("could you steer the agent to the {colour} {kind}",
-                                                       "i need the agent standing on the {colour} {kind}")),
+                                                       "i need the agent standing on the {colour} {kind}"),
+                 ("travel over to the {colour} {kind}", "bring the agent next to the {colour} {kind}",
+                  "the {colour} {kind} is where i want you")),
     "sentiment": (("how is {company} doing in the news?", "what is the sentiment trend for {company}?",
                    "give me the news mood about {company}", "any alerts for {company}?",
                    "is the press positive on {company} lately?", "show the headline sentiment of {company}",
                    "what is the tone of the headlines on {company}?", "are the headlines about {company} good or bad?"),
                   ("summarise recent headline tone for {company}", "has coverage of {company} turned sour?",
-                   "what are journalists saying about {company} these days?")),
+                   "what are journalists saying about {company} these days?"),
+                  ("how do the papers feel about {company}?", "report on media opinion of {company}",
+                   "is {company} getting good or poor coverage?")),
     "recommend": (("recommend some films for {user}", "what should {user} watch next?", "suggest movies for {user}",
                    "pick a few films {user} would like", "which movies would {user} enjoy?",
                    "give {user} some movie ideas", "find films that {user} might like"),
                   ("any viewing tips for {user}?", "line up a watchlist for {user}",
-                   "{user} is bored: which pictures would they love?")),
+                   "{user} is bored: which pictures would they love?"),
+                  ("propose cinema picks for {user}", "{user} wants a film night: what fits?",
+                   "choose titles {user} would rate highly")),
     "draft": (("write a short story about {topic}", "compose a poem about {topic}", "write an email about {topic}",
                "write a slogan for {topic}", "write a few sentences about {topic}", "compose a letter about {topic}"),
-              ("draft a paragraph on {topic}", "pen a few lines about {topic}")),
+              ("draft a paragraph on {topic}", "pen a few lines about {topic}"),
+              ("put together a haiku on {topic}", "create some verses on {topic}")),
 }
-FACT_TEMPLATES = {  # the fact skill's templates, per relation: (train, test)
+FACT_TEMPLATES = {  # the fact skill's templates, per relation: (train, test, valid)
     "Work_For": (("who does {entity} work for?", "which company employs {entity}?", "where does {entity} work?"),
-                 ("who has {entity} on the payroll?", "what is the job of {entity}, which firm?")),
+                 ("who has {entity} on the payroll?", "what is the job of {entity}, which firm?"),
+                 ("by whom is {entity} employed?", "name the organisation that has {entity} employed")),
     "Live_In": (("where does {entity} live?", "which city is home to {entity}?", "in which town does {entity} live?"),
-                ("where does {entity} reside?", "what is the residence of {entity}?")),
+                ("where does {entity} reside?", "what is the residence of {entity}?"),
+                ("in what place does {entity} dwell?", "tell me the hometown of {entity}")),
     "OrgBased_In": (("where is {entity} based?", "in which city are the headquarters of {entity}?"),
-                    ("where is {entity} headquartered?", "which city holds the offices of {entity}?")),
+                    ("where is {entity} headquartered?", "which city holds the offices of {entity}?"),
+                    ("what is the seat of {entity}?", "say where {entity} keeps its head office")),
     "Located_In": (("which country is {entity} in?", "in which country is {entity} located?"),
-                   ("{entity} lies in which nation?",)),
+                   ("{entity} lies in which nation?",),
+                   ("to what state does {entity} belong?",)),
 }
-# Requests that leave an argument out: the agent must ask. (train, test) per skill.
+# Requests that leave an argument out: the agent must ask. (train, test, valid) per skill.
 MISSING_TEMPLATES = {
-    "navigate": (("go to the {colour} one", "walk to the {kind}"), ("reach the {kind} please",)),
-    "sentiment": (("how is the company doing in the news?",), ("has the press coverage turned sour?",)),
-    "recommend": (("recommend some films",), ("any viewing tips?",)),
+    "navigate": (("go to the {colour} one", "walk to the {kind}"), ("reach the {kind} please",),
+                 ("travel over to that {kind}", "bring the agent to something {colour}")),
+    "sentiment": (("how is the company doing in the news?",), ("has the press coverage turned sour?",),
+                  ("how do the papers feel about that firm?",)),
+    "recommend": (("recommend some films",), ("any viewing tips?",), ("propose cinema picks",)),
 }
-TOPICS = (("the sea", "autumn", "a lost cat", "our new product"), ("mountains", "a birthday", "the winter sale"))
-USER_FORMS = (("user {id}", "user number {id}"), ("customer #{id}", "viewer {id}", "subscriber no. {id}"))
-# Openings and endings around a template's words: (train, test). They vary the wording of the few templates.
-OPENERS = (("", "please ", "hi, ", "hello, ", "good morning, ", "quick question: "), ("", "hey agent, ", "if you could, "))
-CLOSERS = (("", " please", " thanks", " thank you"), ("", " if possible", " when you can"))
+TOPICS = (("the sea", "autumn", "a lost cat", "our new product"), ("mountains", "a birthday", "the winter sale"),
+          ("the harbour", "spring rain", "our anniversary"))
+USER_FORMS = (("user {id}", "user number {id}"), ("customer #{id}", "viewer {id}", "subscriber no. {id}"),
+              ("member {id}", "member no. {id}"))
+COMPANY_SUFFIX = " Group"  # the validation requests' form of a company's name (Quorvex Group)
+# Openings and endings around a template's words: (train, test, valid). They vary the wording of the few templates.
+OPENERS = (("", "please ", "hi, ", "hello, ", "good morning, ", "quick question: "), ("", "hey agent, ", "if you could, "),
+           ("", "one thing: ", "right, "))
+CLOSERS = (("", " please", " thanks", " thank you"), ("", " if possible", " when you can"), ("", " much obliged", " for me"))
 MISSING_SHARE = 0.15  # of the navigate, sentiment and recommend requests
-TEST_ENTITY_EVERY = 4  # one entity in 4 (in name order) is asked about only in test requests
+TEST_ENTITY_EVERY = 4  # one entity in 4 (in name order) is asked about only in test requests, another only in valid
 
 
 def ticker(company: str) -> str:
@@ -119,10 +142,12 @@ class Catalogue:
                 self.aliases.setdefault(f"{words[1]}, {words[0]}", name)
 
     def facts_for(self, side: int) -> list[tuple[tuple[str, str], str]]:
-        """The facts training and validation requests ask about (``side`` 0), or those of test requests (1):
-        every :data:`TEST_ENTITY_EVERY`-th entity in name order is asked about in test only."""
-        held_out = set(sorted(self.entities)[::TEST_ENTITY_EVERY])
-        return [(key, answer) for key, answer in sorted(self.facts.items()) if (key[0] in held_out) == (side == 1)]
+        """The facts the requests of one side (:data:`SIDE`: train 0, test 1, valid 2) ask about: in name order,
+        every :data:`TEST_ENTITY_EVERY`-th entity is asked about in test only, the entity two places after each of
+        those in validation only, the others in training."""
+        names = sorted(self.entities)
+        side_of = {name: {0: 1, 2: 2}.get(i % TEST_ENTITY_EVERY, 0) for i, name in enumerate(names)}
+        return [(key, answer) for key, answer in sorted(self.facts.items()) if side_of[key[0]] == side]
 
 
 def catalogue_from(companies: Iterable[str], user_ids: Iterable[int], sentences) -> Catalogue:
@@ -153,8 +178,8 @@ class Request:
 
 
 def generate(catalogue: Catalogue, service: dict, sizes: Sizes, seed: int) -> dict[str, list[Request]]:
-    """Requests for ``train``, ``valid`` (training wordings and forms, no text of train) and ``test`` (held-out
-    wordings and forms), shuffled, deterministic for a seed.
+    """Requests for ``train``, ``valid`` and ``test``, each split from its own group of wordings and forms
+    (:data:`SIDE`), shuffled, deterministic for a seed.
 
     ``service`` holds customer requests per split, ``{"train": (texts, intents), "valid": ..., "test": ...}``
     (05's data: :data:`~labkit.data.OUT_OF_SCOPE` intents become the agent's ``out_of_scope`` requests; the others go to the service skill
@@ -163,17 +188,8 @@ def generate(catalogue: Catalogue, service: dict, sizes: Sizes, seed: int) -> di
     counts = {"train": sizes.train_per_skill, "valid": max(sizes.train_per_skill // 4, 1), "test": sizes.test_per_skill}
     out = {split: [] for split in SPLITS}
     for skill in SKILLS:
-        for side, splits in ((0, ("train", "valid")), (1, ("test",))):
-            wanted = sum(counts[s] for s in splits)
-            pool = _unique(lambda: _one(skill, side, catalogue, service, splits[0], rng), wanted, rng)
-            if skill in ("service", "out_of_scope") and side == 0:  # valid takes 05's own validation requests
-                out["train"] += pool[:counts["train"]]
-                out["valid"] += _unique(lambda: _one(skill, 0, catalogue, service, "valid", rng), counts["valid"], rng)
-                continue
-            start = 0
-            for split in splits:
-                out[split] += pool[start:start + counts[split]]
-                start += counts[split]
+        for split in ("train", "valid", "test"):  # service and out_of_scope take 05's requests of the same split
+            out[split] += _unique(lambda: _one(skill, SIDE[split], catalogue, service, split, rng), counts[split], rng)
     for split in SPLITS:
         rng.shuffle(out[split])
     return out
@@ -219,7 +235,7 @@ def _one(skill: str, side: int, catalogue: Catalogue, service: dict, split: str,
                        template, forms)
     if skill == "sentiment":
         company = pick(catalogue.companies)
-        form = company if side == 0 else ticker(company)
+        form = ticker(company) if side == 1 else company + COMPANY_SUFFIX if side == 2 else company
         return Request(template.format(company=form), skill, {"company": company}, template, (form,))
     if skill == "recommend":
         user = pick(catalogue.users)
@@ -272,9 +288,9 @@ def vocabulary(catalogue: Catalogue, synonyms: bool = True) -> dict[str, dict[st
     """Each argument's phrases: ``{argument: {phrase (lower case): value}}``. ``synonyms=False`` keeps only the
     canonical names (the colour and object words, the companies' and entities' full names, the first relation
     word): the baseline that shows what the listed synonyms add."""
-    def table(forms: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]) -> dict[str, str]:
-        return {phrase: value for value, (train, test) in forms.items()
-                for phrase in ((*train, *test) if synonyms else train[:1])}
+    def table(forms: dict[str, tuple[tuple[str, ...], ...]]) -> dict[str, str]:
+        return {phrase: value for value, groups in forms.items()
+                for phrase in ([p for group in groups for p in group] if synonyms else groups[0][:1])}
     companies = {c.lower(): c for c in catalogue.companies}
     entities = {name.lower(): name for name in catalogue.entities}
     if synonyms:
@@ -324,7 +340,7 @@ def _pick(candidates: dict[str, list]) -> Filled:
 
 
 SLOTS = ("colour", "kind", "company", "entity")  # the arguments :func:`delexicalise` replaces by their name
-USER_WORDS = ("user", "customer", "viewer", "subscriber")  # the words the recommender's vocabulary puts before a user id
+USER_WORDS = ("user", "customer", "viewer", "subscriber", "member")  # the words put before a user id
 
 
 def delexicalise(text: str, vocab: dict[str, dict[str, str]]) -> str:
@@ -396,14 +412,15 @@ def ngrams(text: str, n: int) -> set[tuple[str, ...]]:
 
 
 def leaks(train: Sequence[Request], test: Sequence[Request], n: int = 4) -> dict[str, list[str]]:
-    """What of the test requests occurs in training: ``templates`` (a test template used by a training request),
-    ``texts`` (a test text identical to a training one), ``template_ngrams`` (word ``n``-grams of a test
-    template, slots removed, that a training template has) and ``forms`` (an argument's test surface form found,
-    as whole words, in a training text)."""
+    """What of the ``test`` requests occurs in ``train`` (any two groups: train and validation against test,
+    train against validation): ``templates`` (a test template used by a training request), ``texts`` (a test text
+    identical to a training one), ``template_ngrams`` (word ``n``-grams of a test template, slots removed, that a
+    training template has) and ``forms`` (an argument's test surface form found, as whole words, in a training text
+    made from a template: a city that a customer of 05 happens to name is not a leaked form)."""
     train_templates = {r.template for r in train}
     train_grams = set().union(*(ngrams(skeleton(r), n) for r in train))
     train_texts = {r.text for r in train}
-    joined = " | ".join(" ".join(words(r.text)) for r in train)
+    joined = " | ".join(" ".join(words(r.text)) for r in train if "{" in r.template)
     return {"templates": sorted({r.template for r in test if r.template in train_templates and "{" in r.template}),
             "texts": sorted({r.text for r in test if r.text in train_texts}),
             "template_ngrams": sorted({" ".join(g) for r in test for g in ngrams(skeleton(r), n) & train_grams}),

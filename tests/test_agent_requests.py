@@ -32,9 +32,17 @@ def test_every_skill_is_asked_for_in_every_split(requests):
 
 
 def test_no_test_wording_or_surface_form_occurs_in_training(requests):
+    none = {"templates": [], "texts": [], "template_ngrams": [], "forms": []}
     seen = requests["train"] + requests["valid"]
-    assert ar.leaks(seen, requests["test"]) == {"templates": [], "texts": [], "template_ngrams": [], "forms": []}
+    assert ar.leaks(seen, requests["test"]) == none
+    assert ar.leaks(requests["train"], requests["valid"]) == none  # validation has wordings of its own too
     assert not {r.text for r in requests["valid"]} & {r.text for r in requests["train"]}
+
+
+def test_each_split_draws_from_its_own_group_of_templates(requests):
+    templates = {split: {r.template for r in requests[split] if "{" in r.template} for split in ar.SPLITS}
+    assert templates["valid"] and not templates["valid"] & (templates["train"] | templates["test"])
+    assert not templates["train"] & templates["test"]
 
 
 def test_the_leak_check_finds_a_shared_template(requests):
@@ -99,3 +107,4 @@ def test_delexicalised_requests_keep_their_shape(catalogue):
     assert ar.delexicalise("who has Hassan, Ivan on the payroll?", vocab) == "who has entity on the payroll"
     assert ar.delexicalise("any viewing tips for customer #93?", vocab) == "any viewing tips for user"
     assert ar.delexicalise("films for user number 7 or 8", vocab) == "films for user or number"
+    assert ar.delexicalise("propose cinema picks for member no. 62", vocab) == "propose cinema picks for user"
