@@ -1,5 +1,6 @@
-"""Notebook 02 with CHECKPOINT set to a published checkpoint: a tiny BERT preset with random weights, written here
-with keras_hub's save_to_preset (no network), joins the comparison across label budgets and the scale figure."""
+"""Notebooks with CHECKPOINT set to a published checkpoint: a tiny BERT preset with random weights, written here
+with keras_hub's save_to_preset (no network). In 02 it joins the comparison across label budgets and the scale
+figure; in 06 (05 reads it the same way) it is the fine-tuned encoder of the classifier chosen on validation."""
 import json
 import math
 import shutil
@@ -15,6 +16,16 @@ from labkit.runner import execute_notebook, list_notebooks
 NOTEBOOKS = {p.stem[:2]: p for p in list_notebooks(Path(__file__).resolve().parents[1] / "notebooks")}
 
 
+def tiny_preset(first: Path, preset: Path) -> Path:
+    """A preset folder beside nothing else: 01's vocabulary (``first``: 01's executed run), one layer of width 8,
+    random weights: cheap, learns little."""
+    vocab = (first.parent / "artifacts" / "ci" / "vocab.txt").read_text().splitlines()
+    keras_hub.models.BertBackbone(vocabulary_size=len(vocab), num_layers=1, num_heads=2, hidden_dim=8,
+                                  intermediate_dim=16, max_sequence_length=64).save_to_preset(str(preset))
+    keras_hub.models.BertTokenizer(vocabulary=vocab, lowercase=True).save_to_preset(str(preset))
+    return preset
+
+
 @pytest.mark.notebook
 @pytest.mark.instructor
 def test_02_fine_tunes_a_preset_folder_beside_the_kits_arms(executed, tmp_path):
@@ -26,11 +37,7 @@ def test_02_fine_tunes_a_preset_folder_beside_the_kits_arms(executed, tmp_path):
     (run / first.name).mkdir()
     shutil.copy(first / "metrics.json", run / first.name / "metrics.json")
 
-    preset = tmp_path / "tiny_bert"  # 01's vocabulary, one layer of width 8, random weights: cheap, learns little
-    vocab = (first.parent / "artifacts" / "ci" / "vocab.txt").read_text().splitlines()
-    keras_hub.models.BertBackbone(vocabulary_size=len(vocab), num_layers=1, num_heads=2, hidden_dim=8,
-                                  intermediate_dim=16, max_sequence_length=64).save_to_preset(str(preset))
-    keras_hub.models.BertTokenizer(vocabulary=vocab, lowercase=True).save_to_preset(str(preset))
+    preset = tiny_preset(first, tmp_path / "tiny_bert")
 
     path = NOTEBOOKS["02"]
     out = execute_notebook(path, run / path.stem, "ci", 42, None, checkpoint=preset).parent
@@ -47,3 +54,22 @@ def test_02_fine_tunes_a_preset_folder_beside_the_kits_arms(executed, tmp_path):
     (arm,) = [c for c in cells if c.cell_type == "code" and 'train_classifier("checkpoint"' in c.source]
     printed = "".join(o.get("text", "") for o in arm.outputs)
     assert "tiny_bert (0.0M parameters, pretraining text not recorded)" in printed and "checkpoint on  25%" in printed
+
+
+@pytest.mark.notebook
+@pytest.mark.instructor
+def test_06_deploys_its_choice_with_a_preset_folder_as_the_encoder(executed, tmp_path):
+    preset = tiny_preset(executed(NOTEBOOKS["01"]), tmp_path / "tiny_bert")  # 06 needs nothing else of 01 then
+    path = NOTEBOOKS["06"]
+    out = execute_notebook(path, tmp_path / "run" / path.stem, "ci", 42, None, checkpoint=preset).parent
+    metrics = json.loads((out / "metrics.json").read_text())
+    for name in ("fin_accuracy", "fin_macro_f1", "fin_accuracy_deployed", "fin_macro_f1_deployed",
+                 "fin_accuracy_tfidf", "fin_accuracy_mean"):
+        assert 0 <= metrics[name] <= 1 and math.isfinite(metrics[name]), name
+    assert metrics["fin_deployed"] in ("fine-tuned encoder", "TF-IDF + logistic regression", "mean of the two")
+    assert math.isfinite(metrics["alert_false_alarms_per_100_days"]) and metrics["alert_shifts_test"] > 0
+
+    cells = nbformat.read(out / path.name, as_version=4).cells
+    (setup,) = [c for c in cells if c.cell_type == "code" and "checkpoints.load_checkpoint(CHECKPOINT" in c.source]
+    printed = "".join(o.get("text", "") for o in setup.outputs)
+    assert "tiny_bert (0.0M parameters, pretraining text not recorded)" in printed

@@ -71,7 +71,8 @@ MARGINS = {"cartpole_dqn_avg_return": 20.0, "cartpole_second_avg_return": 5.0,
            "kg_entity_f1": 0.01}
 DEFAULT_MARGIN = 0.02
 # the notebooks that can fine-tune a published checkpoint (labkit.checkpoints) have a fifth parameter
-CHECKPOINT_PARAMETER = {"02_fine_tuning": {"CHECKPOINT"}}
+CHECKPOINT_PARAMETER = {name: {"CHECKPOINT"} for name in
+                        ("02_fine_tuning", "05_customer_service", "06_financial_sentiment_monitoring")}
 
 
 def read(folder, name):
