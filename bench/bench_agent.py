@@ -2,7 +2,7 @@
 
     python bench/bench_agent.py [--profile laptop] [--seed 42] [--output DIR] [--report-only]
 
-Runs notebook 10 through ``labkit.runner.run_notebooks`` and reads back what it records. ``--output`` is the run
+Runs notebook 10 through ``labkit.course.runner.run_notebooks`` and reads back what it records. ``--output`` is the run
 folder; 01's and 03's artifacts are kept under it (``artifacts/<profile>``) and built by the notebook when missing,
 which adds their time to the notebook's minutes: pass the same folder again to time the notebook with them present
 (``artifacts_present`` says which case a result is).
@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import labkit  # noqa: E402,F401  - sets the Keras flags
 from common import Target, finish, parser  # noqa: E402
 
-from labkit.profiles import get_profile  # noqa: E402
-from labkit.runner import run_notebooks  # noqa: E402
+from labkit.course.profiles import get_profile  # noqa: E402
+from labkit.course.runner import run_notebooks  # noqa: E402
 
 args_parser = parser(__doc__)
 args_parser.add_argument("--seed", type=int, default=42)

@@ -5,10 +5,10 @@ of keras_hub's BERT presets, against the kit's own encoder and against Hugging F
 
 Shapes: bert_tiny/small/medium/base_en_uncased, each built with RANDOM weights from its published architecture
 (speed does not depend on the weight values), typed in below with their source and checked against the ``params``
-count of keras_hub's own registry; the kit's encoder at the profile's sizes (``labkit/profiles.py``), built by
+count of keras_hub's own registry; the kit's encoder at the profile's sizes (``labkit/course/profiles.py``), built by
 notebook 01's own ``build_encoder``. Every model is wrapped the way a lesson gets it: the presets through
-``labkit.checkpoints``' adapter (token ids -> hidden states, [CLS]/[SEP] in the ids), then
-``labkit.heads.build_classifier`` (mean pooling, 77-way softmax), AdamW, the profile's fine-tuning batch size, at
+``labkit.blocks.checkpoints``' adapter (token ids -> hidden states, [CLS]/[SEP] in the ids), then
+``labkit.ch02.build_classifier`` (mean pooling, 77-way softmax), AdamW, the profile's fine-tuning batch size, at
 sequence length 64 (Banking77's messages fit), with the same random batches for every model (message lengths
 drawn from 8 to 40 tokens, then padding).
 
@@ -42,8 +42,9 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 from common import ROOT, Target, finish, from_notebook, median, parser  # noqa: E402
 
-from labkit import checkpoints, heads  # noqa: E402
-from labkit.profiles import get_profile  # noqa: E402
+from labkit import ch02
+from labkit.blocks import checkpoints  # noqa: E402
+from labkit.course.profiles import get_profile  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 NOTEBOOK = ROOT / "notebooks" / "01_self_supervised_pretraining.ipynb"
@@ -91,7 +92,7 @@ def batches(steps: int, batch: int, vocab: int, cls_ids: tuple[int, int] | None,
 
 def keras_steps(encoder, x, y, learning_rate: float) -> list[float]:
     """Seconds of each training step (train_on_batch) of the lesson's classifier on ``encoder``."""
-    model = heads.build_classifier(encoder, CLASSES)
+    model = ch02.build_classifier(encoder, CLASSES)
     model.compile(optimizer=keras.optimizers.AdamW(learning_rate, weight_decay=0.01),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     seconds = []

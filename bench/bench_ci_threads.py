@@ -27,7 +27,7 @@ args_parser.set_defaults(profile="ci")
 args_parser.add_argument("--only", default="09", metavar="NN", help="the notebook both processes run")
 args_parser.add_argument("--repeats", type=int, default=2)  # one repeat cannot cancel a drift
 args = args_parser.parse_args()
-LABKIT = [sys.executable, "-m", "labkit.cli", "run", "--profile", args.profile]
+LABKIT = [sys.executable, "-m", "labkit.course.cli", "run", "--profile", args.profile]
 
 
 def pair_seconds(base: Path, tmp: Path, env: dict) -> float:

@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import labkit  # noqa: E402,F401  - sets the Keras flags
 from common import COMMIT_AT_START, RESULTS, Target, finish, mean_and_spread, median, parser  # noqa: E402
 
-from labkit.runner import run_notebooks  # noqa: E402
+from labkit.course.runner import run_notebooks  # noqa: E402
 
 SECONDS = {"ci": dict.fromkeys(("00", "01", "02", "03", "04"), 150) | dict.fromkeys(("05", "06", "07", "08", "09"), 90),
            "laptop": {"00": 60, "01": 600, "02": 600, "03": 720, "04": 480} | dict.fromkeys(("05", "06", "07", "08", "09"), 600)}

@@ -3,7 +3,7 @@ parallel environments, against one environment, in the same run.
 
     python bench/bench_parallel_envs.py [--profile laptop|ci] [--report-only]
 
-For the instruction world (``labkit.instruction_world``, 128-wide instruction vectors, the laptop encoder's
+For the instruction world (``labkit.ch03``, 128-wide instruction vectors, the laptop encoder's
 width) and CartPole-v1 (``suite_gym``), random actions drive a fixed number of environment steps in:
 
 - ``single``: one environment, the baseline;
@@ -41,7 +41,7 @@ from tf_agents.environments import batched_py_environment, parallel_py_environme
 from tf_agents.policies import random_py_policy  # noqa: E402
 from tf_agents.system import system_multiprocessing as multiprocessing  # noqa: E402
 
-from labkit.instruction_world import all_instructions, world_constructors  # noqa: E402
+from labkit.ch03 import all_instructions, world_constructors  # noqa: E402
 
 ENVS = ("instruction_world", "cartpole")
 LOOPS = ("random_policy", "preset_actions")

@@ -37,7 +37,7 @@ import labkit  # noqa: E402,F401  - sets the Keras flags
 from common import COMMIT_AT_START, RESULTS, finish, mean_and_spread, realdata_parser, write_banking77_split  # noqa: E402
 
 from labkit import data  # noqa: E402
-from labkit.runner import run_notebooks  # noqa: E402
+from labkit.course.runner import run_notebooks  # noqa: E402
 
 WIKITEXT = "wikitext2/valid.txt"
 NEEDED = (WIKITEXT, "banking77/train.csv")

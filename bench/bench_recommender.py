@@ -44,13 +44,13 @@ def measure(ratings, profile, seed: int) -> dict:
     import keras
     import numpy as np
 
-    from labkit import recommend
+    from labkit import ch07
 
     keras.utils.set_random_seed(seed)
     r, n_users, n_items = ratings, ratings.n_users, ratings.n_items
     # section 2: rating prediction
-    train, test = recommend.random_split(len(r.ratings), 0.2, seed)
-    fit_part, valid_part = (train[k] for k in recommend.random_split(len(train), 0.1, seed + 1))
+    train, test = ch07.random_split(len(r.ratings), 0.2, seed)
+    fit_part, valid_part = (train[k] for k in ch07.random_split(len(train), 0.1, seed + 1))
     nb = from_notebook(NOTEBOOK, FROM_NOTEBOOK, {"keras": keras, "np": np, "recommend": recommend, "P": profile,
                                                  "r": r, "n_users": n_users, "n_items": n_items})
     pairs = np.stack([r.users, r.items], axis=1)
@@ -61,35 +61,35 @@ def measure(ratings, profile, seed: int) -> dict:
     mf.fit(pairs[fit_part], r.ratings[fit_part], validation_data=(pairs[valid_part], r.ratings[valid_part]),
            epochs=profile.rec_epochs, batch_size=profile.rec_batch_size, callbacks=[stop], verbose=0)
     mf_seconds = time.process_time() - started
-    rmse = recommend.rmse(np.clip(mf.predict(pairs[test], verbose=0, batch_size=4096), 1, 5), r.ratings[test])
-    biases = recommend.fit_biases(r.users[train], r.items[train], r.ratings[train], n_users, n_items)
-    rmse_bias = recommend.rmse(np.clip(biases.predict(r.users[test], r.items[test]), 1, 5), r.ratings[test])
+    rmse = ch07.rmse(np.clip(mf.predict(pairs[test], verbose=0, batch_size=4096), 1, 5), r.ratings[test])
+    biases = ch07.fit_biases(r.users[train], r.items[train], r.ratings[train], n_users, n_items)
+    rmse_bias = ch07.rmse(np.clip(biases.predict(r.users[test], r.items[test]), 1, 5), r.ratings[test])
     # section 3: ranking
-    cold = recommend.choose_cold_items(r, 0.2, seed)
+    cold = ch07.choose_cold_items(r, 0.2, seed)
     warm = np.setdiff1d(np.arange(n_items), cold)
-    tower_train, tower_test = recommend.leave_last_out(r, exclude_items=cold)
-    tower_fit, tower_valid = recommend.leave_last_out(r, exclude_items=cold, among=tower_train)
-    interacted = recommend.interaction_sets(r.users, r.items, n_users)
-    candidates = recommend.sample_candidates(r.users[tower_test], r.items[tower_test], interacted, warm, 99, seed)
-    valid_candidates = recommend.sample_candidates(r.users[tower_valid], r.items[tower_valid], interacted, warm, 99,
+    tower_train, tower_test = ch07.leave_last_out(r, exclude_items=cold)
+    tower_fit, tower_valid = ch07.leave_last_out(r, exclude_items=cold, among=tower_train)
+    interacted = ch07.interaction_sets(r.users, r.items, n_users)
+    candidates = ch07.sample_candidates(r.users[tower_test], r.items[tower_test], interacted, warm, 99, seed)
+    valid_candidates = ch07.sample_candidates(r.users[tower_valid], r.items[tower_valid], interacted, warm, 99,
                                                    seed + 1)
     position = np.full(n_items, -1)
     position[warm] = np.arange(len(warm))
     nb.update(warm=warm, position=position)
-    hr_pop = recommend.hit_rate_ndcg(np.bincount(r.items[tower_train], minlength=n_items)[candidates])[0]
-    hr_pop_valid = recommend.hit_rate_ndcg(np.bincount(r.items[tower_fit], minlength=n_items)[valid_candidates])[0]
+    hr_pop = ch07.hit_rate_ndcg(np.bincount(r.items[tower_train], minlength=n_items)[candidates])[0]
+    hr_pop_valid = ch07.hit_rate_ndcg(np.bincount(r.items[tower_fit], minlength=n_items)[valid_candidates])[0]
     started = time.process_time()
     tuning = {}
     for dim in profile.tower_dims:
         for dropout in nb["TOWER_DROPOUTS"]:
             model, histories = nb["fit_tower"](tower_fit, dim, dropout)
             scores = nb["candidate_scores"](nb["film_scores"](model, histories), tower_valid, valid_candidates)
-            tuning[dim, dropout] = recommend.hit_rate_ndcg(scores)[0]
+            tuning[dim, dropout] = ch07.hit_rate_ndcg(scores)[0]
             print(f"  seed {seed}: d = {dim}, p = {dropout}: validation HR@10 {tuning[dim, dropout]:.3f}", flush=True)
     dim, dropout = max(tuning, key=tuning.get)
     tower, histories = nb["fit_tower"](tower_train, dim, dropout)
     tower_seconds = time.process_time() - started
-    hr = recommend.hit_rate_ndcg(nb["candidate_scores"](nb["film_scores"](tower, histories), tower_test, candidates))[0]
+    hr = ch07.hit_rate_ndcg(nb["candidate_scores"](nb["film_scores"](tower, histories), tower_test, candidates))[0]
     print(f"seed {seed}: HR@10 {hr:.3f} (popularity {hr_pop:.3f}), RMSE {rmse:.4f}, {tower_seconds:.0f} CPU-s", flush=True)
     return {"hr_at_10": hr, "hr_at_10_popularity": hr_pop, "hr_points_above_popularity": 100 * (hr - hr_pop),
             "validation_hr_at_10": {f"d={d}, p={p}": v for (d, p), v in tuning.items()},
@@ -105,7 +105,7 @@ if missing:
           f"{args.realdata}); nothing measured.")
     sys.exit(0)
 from labkit import data  # noqa: E402
-from labkit.profiles import get_profile  # noqa: E402
+from labkit.course.profiles import get_profile  # noqa: E402
 
 profile = get_profile(args.profile)
 with tempfile.TemporaryDirectory() as tmp:

@@ -11,7 +11,7 @@ is the bundled one); it leaves the general encoder and the adapted one (after ma
 training texts of 02's two tasks). ``--reuse RUN`` takes them from the run folder of an earlier
 ``labkit run --only 01`` on the same corpus and intents instead (e.g. ``bench_realdata.py``'s layout, CoNLL-2003 as ``ner/``).
 Each arm then reads the unlabelled training messages with one more objective, and is fine-tuned on the
-smallest budget with ``labkit.heads.fine_tune_classifier`` and 02's ``budget_indices`` and epochs:
+smallest budget with ``labkit.ch02.fine_tune_classifier`` and 02's ``budget_indices`` and epochs:
 
 - ``scratch``, ``general``, ``adapted``: notebook 02's own arms;
 - ``simcse(...)``: unsupervised SimCSE (Gao et al. 2021): each message through the encoder twice with
@@ -49,9 +49,10 @@ from common import finish, from_notebook, mean_and_spread, realdata_parser, writ
 
 import numpy as np  # noqa: E402
 
-from labkit import data, heads, text  # noqa: E402
-from labkit.artifacts import load_encoder  # noqa: E402
-from labkit.runner import run_notebooks  # noqa: E402
+from labkit import ch02, data
+from labkit.blocks import text  # noqa: E402
+from labkit.course.artifacts import load_encoder  # noqa: E402
+from labkit.course.runner import run_notebooks  # noqa: E402
 
 NEEDED = ("wikitext2/valid.txt", "banking77/train.csv")
 NOTEBOOK_02 = Path(__file__).resolve().parents[1] / "notebooks" / "02_fine_tuning.ipynb"
@@ -124,11 +125,11 @@ def continue_training(encoder, objective: str, messages: np.ndarray, seed: int):
 
 
 def fine_tune(encoder, recipe: str, train, valid, epochs: int, pretrained: bool):
-    """Notebook 02's fine-tuning (``heads.fine_tune_classifier``), changed as ``recipe`` says ("" for none)."""
+    """Notebook 02's fine-tuning (``ch02.fine_tune_classifier``), changed as ``recipe`` says ("" for none)."""
     import keras
 
     if recipe == "batch 8":
-        return heads.fine_tune_classifier(encoder, len(names), train, valid, dataclasses.replace(P, finetune_batch_size=8),
+        return ch02.fine_tune_classifier(encoder, len(names), train, valid, dataclasses.replace(P, finetune_batch_size=8),
                                           epochs=epochs, pretrained=pretrained)[0]
     if recipe == "frozen embeddings":  # clone_model keeps a layer's trainable flag
         frozen = keras.models.clone_model(encoder)
@@ -136,10 +137,10 @@ def fine_tune(encoder, recipe: str, train, valid, epochs: int, pretrained: bool)
         frozen.get_layer("embedding").trainable = False
         encoder = frozen
     if recipe != "linear probe first":
-        return heads.fine_tune_classifier(encoder, len(names), train, valid, P, epochs=epochs, pretrained=pretrained)[0]
+        return ch02.fine_tune_classifier(encoder, len(names), train, valid, P, epochs=epochs, pretrained=pretrained)[0]
     copy = keras.models.clone_model(encoder)
     copy.set_weights(encoder.get_weights())
-    model = heads.build_classifier(copy, len(names))
+    model = ch02.build_classifier(copy, len(names))
     for trainable, rate in ((False, 10 * P.finetune_learning_rate), (True, P.finetune_learning_rate)):
         copy.trainable = trainable  # the head alone, then everything
         model.compile(optimizer=keras.optimizers.AdamW(rate, weight_decay=0.01),

@@ -51,7 +51,7 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 from common import ROOT, Target, finish, from_notebook, median, parser  # noqa: E402
 
-from labkit import text  # noqa: E402
+from labkit.blocks import text  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 TORCH_VENV = HERE / ".torch-venv"

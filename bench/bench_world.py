@@ -14,7 +14,7 @@ import labkit  # noqa: E402,F401  - sets the Keras flags
 import numpy as np  # noqa: E402
 from common import Target, finish, parser  # noqa: E402
 
-from labkit.instruction_world import InstructionWorld  # noqa: E402
+from labkit.ch03 import InstructionWorld  # noqa: E402
 
 args = parser(__doc__).parse_args()
 world = InstructionWorld(lambda texts: np.zeros((len(texts), 128), np.float32), seed=0)

@@ -112,7 +112,7 @@ def real_runs(script: str, args, needed: list[str], notebooks: list[str], lay_ou
     """
     import tempfile
 
-    from labkit.runner import run_notebooks
+    from labkit.course.runner import run_notebooks
 
     missing = [n for n in needed if not args.realdata or not (Path(args.realdata) / n).is_file()]
     if missing:

@@ -71,8 +71,9 @@ def main() -> None:
     import numpy as np
     import tree
 
-    from labkit import data, distribute, text
-    from labkit.lab import seed_everything
+    from labkit import data
+    from labkit.blocks import distribute, text
+    from labkit.course.lab import seed_everything
 
     # XLA off in every run: it cannot compile the collective ops of a strategy over CPU devices ("Collectives are
     # not yet implemented for CPU devices when compiling with XLA"), and the runs compared must train alike

@@ -55,8 +55,8 @@ if "tensorflow" not in sys.modules:
 # tf_agents 0.19 and TensorFlow Probability compare versions with distutils at import: nothing a learner can act on
 warnings.filterwarnings("ignore", message="distutils Version classes are deprecated", category=DeprecationWarning)
 
-from labkit.lab import Lab, setup  # noqa: E402
-from labkit.profiles import PROFILES, Profile, get_profile  # noqa: E402
+from labkit.course.lab import Lab, setup  # noqa: E402
+from labkit.course.profiles import PROFILES, Profile, get_profile  # noqa: E402
 
 __all__ = ["Lab", "PROFILES", "Profile", "get_profile", "setup"]
 __version__ = "0.1.0"

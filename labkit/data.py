@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from labkit.paths import repo_root
+from labkit.course.paths import repo_root
 
 SPLITS = ("train", "valid", "test")
 DATASETS = {

@@ -135,7 +135,7 @@ log=$work/check.log
 (cd "$work" && "$vbin/python" - <<'PY') | tee -a "$log"
 import labkit  # sets TF_USE_LEGACY_KERAS=1 first
 import keras, numpy, pygame, tensorflow as tf, tf_keras
-from labkit.runner import kernel_name
+from labkit.course.runner import kernel_name
 from jupyter_client.kernelspec import KernelSpecManager
 spec = KernelSpecManager().get_kernel_spec(kernel_name())
 print(f"imports ok: tensorflow {tf.__version__}, keras {keras.__version__}, tf_keras {tf_keras.__version__}, "

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 import labkit  # noqa: F401  - first, so TensorFlow gets the legacy-Keras flag
-from labkit.runner import execute_notebook
+from labkit.course.runner import execute_notebook
 
 # The data-set generator is a plain package beside the data (datasets/generator/), not part of labkit:
 # tests import it as `datasets.generator` from the repository root.
@@ -90,7 +90,7 @@ def executed_student(run_folder):
     """``executed_student(path)``: the same for the student edition, in a run folder of its own."""
     import nbformat
 
-    from labkit.editions import edition
+    from labkit.course.editions import edition
 
     def student_copy(path, run_dir):
         copy = run_dir / "student_sources" / path.name

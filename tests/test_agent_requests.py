@@ -1,7 +1,7 @@
 """The capstone's requests: deterministic, leak-free, arguments read back from the skills' vocabularies."""
 import pytest
 
-from labkit import agent_requests as ar
+from labkit import ch10 as ar
 from labkit import data
 
 

@@ -8,10 +8,11 @@ import nbformat
 import numpy as np
 import pytest
 
-from labkit import artifacts, runner, text
-from labkit.encoder import EncoderBundle, embed_sentences
-from labkit.lab import Lab
-from labkit.profiles import get_profile
+from labkit.blocks import text
+from labkit.course import artifacts, runner
+from labkit.blocks.encoder import EncoderBundle, embed_sentences
+from labkit.course.lab import Lab
+from labkit.course.profiles import get_profile
 
 CORPUS = ["I lost my debit card in Brussels.", "The bank froze the card and sent a new one.",
           "Shares in the bank fell after the report."] * 20

@@ -1,4 +1,4 @@
-"""labkit.babyai: the gymnasium -> TF-Agents adapter, BabyAI levels, missions as vectors, the bot's demonstrations.
+"""labkit.ch11: the gymnasium -> TF-Agents adapter, BabyAI levels, missions as vectors, the bot's demonstrations.
 
 Nothing here downloads anything: minigrid generates its levels locally.
 """
@@ -11,16 +11,16 @@ pytest.importorskip("minigrid")
 from tf_agents.environments import utils  # noqa: E402
 from tf_agents.trajectories import time_step as ts  # noqa: E402
 
-from labkit import babyai  # noqa: E402
+from labkit import ch11  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def bow():
-    return babyai.bow_missions()
+    return ch11.bow_missions()
 
 
 def test_the_adapter_passes_validate_py_environment(bow):
-    env = babyai.babyai_environment("GoToLocal", bow, seed=0)
+    env = ch11.babyai_environment("GoToLocal", bow, seed=0)
     utils.validate_py_environment(env, episodes=3)
     observation = env.reset().observation
     assert observation["image"].shape == (7, 7, 3) and observation["image"].dtype == np.uint8
@@ -53,7 +53,7 @@ class _Scripted:
 def test_terminated_and_truncated_stay_apart(end, discount):
     from tf_agents.specs import array_spec
 
-    env = babyai.GymnasiumEnvironment(_Scripted(end), lambda o: o, array_spec.ArraySpec((1,), np.float32))
+    env = ch11.GymnasiumEnvironment(_Scripted(end), lambda o: o, array_spec.ArraySpec((1,), np.float32))
     assert env.reset().step_type == ts.StepType.FIRST
     middle = env.step(np.int32(0))
     assert middle.step_type == ts.StepType.MID and middle.discount == 1.0
@@ -63,8 +63,8 @@ def test_terminated_and_truncated_stay_apart(end, discount):
 
 
 def test_a_babyai_success_is_a_termination(bow):
-    env = babyai.babyai_environment("GoToObj", bow, seeds=[3])
-    demos = babyai.bot_demonstrations("GoToObj", 1, first_seed=3)
+    env = ch11.babyai_environment("GoToObj", bow, seeds=[3])
+    demos = ch11.bot_demonstrations("GoToObj", 1, first_seed=3)
     step = env.reset()
     for action in demos.actions:
         step = env.step(np.int32(action))
@@ -72,7 +72,7 @@ def test_a_babyai_success_is_a_termination(bow):
 
 
 def test_a_time_limit_is_a_truncation(bow):
-    env = babyai.babyai_environment("GoToObj", bow, seeds=[3], max_steps=2)
+    env = ch11.babyai_environment("GoToObj", bow, seeds=[3], max_steps=2)
     env.reset()
     steps = [env.step(np.int32(0)) for _ in range(2)]  # turning left never reaches the object
     assert steps[-1].is_last() and steps[-1].discount == 1.0 and steps[-1].reward == 0.0
@@ -80,35 +80,35 @@ def test_a_time_limit_is_a_truncation(bow):
 
 def test_an_unknown_level_lists_the_available_ones():
     with pytest.raises(ValueError, match="available levels: GoToObj, GoToLocal"):
-        babyai.level_id("GoToEverything")
+        ch11.level_id("GoToEverything")
 
 
 def test_the_same_seed_gives_the_same_level(bow):
-    first = babyai.babyai_environment("GoToLocal", bow, seeds=[7]).reset().observation["image"]
-    again = babyai.babyai_environment("GoToLocal", bow, seeds=[7]).reset().observation["image"]
+    first = ch11.babyai_environment("GoToLocal", bow, seeds=[7]).reset().observation["image"]
+    again = ch11.babyai_environment("GoToLocal", bow, seeds=[7]).reset().observation["image"]
     assert (first == again).all()
 
 
 def test_bot_demonstrations_succeed_and_a_file_knows_its_level(tmp_path):
-    demos = babyai.bot_demonstrations("GoToLocal", 5)
+    demos = ch11.bot_demonstrations("GoToLocal", 5)
     assert demos.success.all() and demos.count == 5 and set(demos.episodes) == set(range(5))
     assert len(demos.images) == len(demos.actions) == len(demos.mission_ids)
-    path = babyai.save_demonstrations(demos, tmp_path / "demos.npz")
-    again = babyai.load_demonstrations(path, "GoToLocal")
+    path = ch11.save_demonstrations(demos, tmp_path / "demos.npz")
+    again = ch11.load_demonstrations(path, "GoToLocal")
     assert (again.actions == demos.actions).all() and again.missions == demos.missions
     assert again.first(2).count == 2 and (again.first(2).episodes < 2).all()
     with pytest.raises(ValueError, match="holds demonstrations of level 'GoToLocal', not 'GoToObj'"):
-        babyai.load_demonstrations(path, "GoToObj")
+        ch11.load_demonstrations(path, "GoToObj")
 
 
 def test_heldout_seeds_never_meet_demonstration_seeds():
-    assert min(babyai.heldout_seeds(10)) >= babyai.HELDOUT_SEED_START
+    assert min(ch11.heldout_seeds(10)) >= ch11.HELDOUT_SEED_START
     with pytest.raises(ValueError, match="below"):
-        babyai.bot_demonstrations("GoToObj", 2, first_seed=babyai.HELDOUT_SEED_START - 1)
+        ch11.bot_demonstrations("GoToObj", 2, first_seed=ch11.HELDOUT_SEED_START - 1)
 
 
 def test_unknown_words_are_said_once(capsys):
-    encoder = babyai.MissionEncoder(lambda texts: np.ones((len(texts), 3)), 3, "toy",
+    encoder = ch11.MissionEncoder(lambda texts: np.ones((len(texts), 3)), 3, "toy",
                                     unknown=lambda w: w in ("purple", "grey"))
     encoder("go to the red ball")
     assert capsys.readouterr().out == ""
@@ -123,24 +123,24 @@ def test_bag_of_words_counts_words_and_drops_their_order(bow):
     a, b = bow("put the red ball next to the blue key"), bow("put the blue ball next to the red key")
     assert (a == b).all() and a.sum() == 9
     assert bow("go to the zebra")[-1] == 1.0  # the [UNK] column
-    assert babyai.zero_missions(4)("go to the red ball").tolist() == [0.0] * 4
+    assert ch11.zero_missions(4)("go to the red ball").tolist() == [0.0] * 4
 
 
 def test_told_missions_give_every_episode_your_own_mission(bow):
-    told = babyai.told_missions(bow, "go to the purple box")
-    env = babyai.babyai_environment("GoToLocal", told, seeds=[7])
+    told = ch11.told_missions(bow, "go to the purple box")
+    env = ch11.babyai_environment("GoToLocal", told, seeds=[7])
     observation = env.reset().observation["mission"]
-    assert (observation == bow("go to the purple box")).all() and babyai.mission(env) != "go to the purple box"
+    assert (observation == bow("go to the purple box")).all() and ch11.mission(env) != "go to the purple box"
 
 
 def test_evaluate_reports_success_and_length(bow):
-    result = babyai.evaluate("GoToObj", babyai.random_actions(), bow, babyai.heldout_seeds(6), batch=4)
+    result = ch11.evaluate("GoToObj", ch11.random_actions(), bow, ch11.heldout_seeds(6), batch=4)
     assert result.episodes == 6 and 0.0 <= result.success_rate <= 1.0 and 1 <= result.mean_length <= 64
 
 
 def test_stepping_speed_is_positive(bow):
-    assert babyai.stepping_speed("GoToObj", bow, steps=50) > 0
-    assert babyai.stepping_speed("GoToObj", bow, steps=50, num_envs=2) > 0
+    assert ch11.stepping_speed("GoToObj", bow, steps=50) > 0
+    assert ch11.stepping_speed("GoToObj", bow, steps=50, num_envs=2) > 0
 
 
 def test_the_adapter_runs_gymnasium_cartpole():
@@ -148,7 +148,7 @@ def test_the_adapter_runs_gymnasium_cartpole():
     import gymnasium
     from tf_agents.specs import array_spec
 
-    env = babyai.GymnasiumEnvironment(gymnasium.make("CartPole-v1"), lambda o: np.asarray(o, np.float32),
+    env = ch11.GymnasiumEnvironment(gymnasium.make("CartPole-v1"), lambda o: np.asarray(o, np.float32),
                                       array_spec.ArraySpec((4,), np.float32, "observation"), seed=0)
     utils.validate_py_environment(env, episodes=2)
     step, steps = env.reset(), 0

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from labkit import baselines
+from labkit.blocks import baselines
 
 TRAIN = (["refund my card", "card refund please", "where is my parcel", "parcel not arrived"] * 3,
          ["refund", "refund", "delivery", "delivery"] * 3)

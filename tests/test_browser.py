@@ -26,8 +26,9 @@ import nbformat
 import papermill as pm
 import pytest
 
-from labkit import data, explain, service
-from labkit.runner import INTERACTIVE_TAG, kernel_name, list_notebooks, select
+from labkit import ch05, data
+from labkit.blocks import explain
+from labkit.course.runner import INTERACTIVE_TAG, kernel_name, list_notebooks, select
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"  # Debian's package: Playwright drives it, and downloads no browser of its own
@@ -87,7 +88,7 @@ def panels():
         # the request, the intent it was read as, and the action the learned router takes
         Panel("05", "request:", ".widget-html", "my card still hasn't arrived",
               rf"request: my card still hasn't arrived\nintent: {service_intents} \(probability [01]\.\d\d\)\n"
-              rf"action: {one_of(service.ACTIONS)}",
+              rf"action: {one_of(ch05.ACTIONS)}",
               card, rf"request: {re.escape(card)}\nintent: {service_intents} .*\naction: .*"),
         # the headline's sentiment and its probability, each word shaded by LIME
         Panel("06", "headline:", ".widget-output", headline, rf"{sentiments} \(\d+%\): {re.escape(headline)}",

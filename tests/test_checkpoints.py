@@ -9,11 +9,13 @@ import keras_hub
 import numpy as np
 import pytest
 
-from labkit import artifacts, checkpoints, heads, text
-from labkit.checkpoints import CheckpointError, WordPieces, load_checkpoint, load_generator
-from labkit.encoder import EncoderBundle
-from labkit.lab import Lab
-from labkit.profiles import get_profile
+from labkit import ch02
+from labkit.blocks import checkpoints, text
+from labkit.course import artifacts
+from labkit.blocks.checkpoints import CheckpointError, WordPieces, load_checkpoint, load_generator
+from labkit.blocks.encoder import EncoderBundle
+from labkit.course.lab import Lab
+from labkit.course.profiles import get_profile
 
 SEQ_LEN = 16
 # words that split into several pieces: un ##bl ##ock ##ed, Bru ##ss ##els, card ##s
@@ -75,7 +77,7 @@ def test_a_bert_preset_folder_gets_the_kits_face(bert_uncased):
     np.testing.assert_array_equal(text.tokenize(ck.tokenizer, ["lost in Paris"]), ids[1:])
     hidden = np.asarray(ck.encoder(ids))
     assert ck.encoder.input_shape == (None, SEQ_LEN) and hidden.shape == (2, SEQ_LEN, 8) and ck.hidden_dim == 8
-    # pooled: the mean over the real tokens ([CLS] and [SEP] included), as labkit.heads pools
+    # pooled: the mean over the real tokens ([CLS] and [SEP] included), as labkit.ch02 pools
     mask = (ids != 0)[..., None]
     np.testing.assert_allclose(ck.embed(["The unblocked cards", "lost in Paris"]),
                                (hidden * mask).sum(1) / mask.sum(1), atol=1e-5)
@@ -89,7 +91,7 @@ def test_the_kits_heads_fine_tune_a_preset(bert_uncased, tmp_path):
     ck = load_checkpoint(bert_uncased, seq_len=SEQ_LEN)
     ids = ck.tokenizer(["the card", "lost in paris", "my cards", "unblocked"] * 2)
     labels = np.array([0, 1, 0, 1] * 2)
-    model, history = heads.fine_tune_classifier(ck.encoder, 2, (ids, labels), (ids, labels), get_profile("ci"),
+    model, history = ch02.fine_tune_classifier(ck.encoder, 2, (ids, labels), (ids, labels), get_profile("ci"),
                                                 epochs=1)
     probs = model.predict(ids, verbose=0)
     assert probs.shape == (8, 2) and "val_accuracy" in history.history
@@ -298,7 +300,7 @@ def test_every_lesson_preset_is_in_keras_hubs_registry():
 
 
 def test_labkit_checkpoints_lists_the_presets_per_lesson(capsys):
-    from labkit import cli
+    from labkit.course import cli
 
     assert cli.main(["checkpoints", "09"]) == 0
     out = capsys.readouterr().out

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 import labkit
-from labkit.profiles import PROFILES, get_profile
+from labkit.course.profiles import PROFILES, get_profile
 
 
 def _python(code: str) -> subprocess.CompletedProcess:
@@ -94,7 +94,7 @@ def test_train_timer_times_each_epoch_without_validation():
     import keras
     import numpy as np
 
-    from labkit.encoder import train_timer
+    from labkit.blocks.encoder import train_timer
 
     model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
     model.compile("sgd", "mse")
@@ -105,7 +105,7 @@ def test_train_timer_times_each_epoch_without_validation():
 
 
 def test_pretraining_gains_come_from_the_benchmark_files():
-    from labkit import expected
+    from labkit.course import expected
 
     table = expected.pretraining_gains()
     rows = [line for line in table.splitlines() if line.startswith("| bundled") or line.startswith("| Banking77")]

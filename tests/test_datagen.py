@@ -6,6 +6,7 @@ entity and value checks are repeated with a plain regular expression (whole word
 """
 from __future__ import annotations
 
+import ast
 import csv
 import os
 import re
@@ -335,3 +336,76 @@ def test_unknown_name_fails_listing_known_names(tmp_path: Path) -> None:
     assert "nope" in run.stderr and all(name in run.stderr for name in GENERATORS)
     with pytest.raises(ValueError, match="corpus, intents, ner"):
         generate_all(tmp_path, names=["nope"])
+
+
+# --- structure -------------------------------------------------------------------------------
+
+GENERATOR = REPO / "datasets" / "generator"
+
+
+def _package_imports(source: str, module: str) -> list[tuple[str, bool]]:
+    """``(imported package module, at module level?)`` for each import of a generator module in ``source``.
+
+    Counts ``from . import a``, ``from .a import x``, ``from datasets.generator.a import x`` and
+    ``import datasets.generator.a``, at module level and inside functions and classes alike.
+    """
+    tree = ast.parse(source)
+    top = {id(node) for node in tree.body}
+    modules = {path.stem for path in GENERATOR.glob("*.py")} - {"__init__"}
+    found: list[tuple[str, bool]] = []
+    for node in ast.walk(tree):
+        names: list[str] = []
+        if isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level == 0 and base.startswith("datasets.generator"):
+                base = base.removeprefix("datasets.generator").lstrip(".")
+            elif node.level != 1:
+                continue
+            names = [base.split(".")[0]] if base else [alias.name for alias in node.names]
+        elif isinstance(node, ast.Import):
+            names = [alias.name.removeprefix("datasets.generator.").split(".")[0] for alias in node.names
+                     if alias.name.startswith("datasets.generator.")]
+        found += [(name, id(node) in top) for name in names if name in modules and name != module]
+    return found
+
+
+def _import_graph() -> dict[str, dict[str, bool]]:
+    """``{module: {imported module: at module level?}}`` for the generator's modules (``__init__`` included)."""
+    graph: dict[str, dict[str, bool]] = {}
+    for path in sorted(GENERATOR.glob("*.py")):
+        edges = graph.setdefault(path.stem, {})
+        for name, at_top in _package_imports(path.read_text(encoding="utf-8"), path.stem):
+            edges[name] = edges.get(name, True) and at_top  # late if any import of it is
+    return graph
+
+
+def test_import_graph_helper_sees_every_kind_of_import() -> None:
+    source = ("from . import corpus, lexicon\nfrom .ner import build\nimport json\n"
+              "def f():\n    from datasets.generator.kg import write\n    import datasets.generator.intents\n")
+    assert _package_imports(source, "x") == [("corpus", True), ("lexicon", True), ("ner", True),
+                                             ("kg", False), ("intents", False)]
+
+
+def test_generator_package_has_no_import_cycle_and_no_late_imports() -> None:
+    graph = _import_graph()
+    late = {module: sorted(name for name, at_top in edges.items() if not at_top) for module, edges in graph.items()}
+    assert not {m: names for m, names in late.items() if names}, "function-level imports of package modules"
+    done: set[str] = set()
+
+    def visit(module: str, path: tuple[str, ...]) -> None:
+        if module in path:
+            raise AssertionError("import cycle: " + " -> ".join((*path[path.index(module):], module)))
+        if module not in done:
+            for name in graph.get(module, {}):
+                visit(name, (*path, module))
+            done.add(module)
+
+    for module in graph:
+        visit(module, ())
+
+
+def test_generator_is_imported_under_one_name() -> None:
+    """Everything imports the package as ``datasets.generator``, never as a top-level ``generator``."""
+    bare = re.compile(r"^\s*(?:from\s+generator[\s.]|import\s+generator\b)", re.M)
+    files = [CLI, *GENERATOR.glob("*.py"), *(REPO / "tests").glob("*.py")]
+    assert not [str(p.relative_to(REPO)) for p in files if bare.search(p.read_text(encoding="utf-8"))]

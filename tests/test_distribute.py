@@ -1,4 +1,4 @@
-"""labkit.distribute: the strategy chooser, the global batch and learning-rate rule, and MLM pretraining under
+"""labkit.blocks.distribute: the strategy chooser, the global batch and learning-rate rule, and MLM pretraining under
 MirroredStrategy tracking the same pretraining on one device."""
 import json
 import subprocess
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import tensorflow as tf
 
-from labkit import distribute
+from labkit.blocks import distribute
 
 WORKER = Path(__file__).resolve().parents[1] / "bench" / "mlm_worker.py"
 

@@ -4,10 +4,10 @@ import json
 import nbformat
 import pytest
 
-from labkit import exercises
-from labkit.editions import edition, solution_blocks
-from labkit.lab import Lab
-from labkit.profiles import get_profile
+from labkit.course import exercises
+from labkit.course.editions import edition, solution_blocks
+from labkit.course.lab import Lab
+from labkit.course.profiles import get_profile
 
 
 @pytest.fixture
@@ -65,7 +65,7 @@ def test_unpaired_markers_are_named(source, message):
 def test_safe_cliff_path_judges_the_greedy_walk(lab):
     import numpy as np
 
-    from labkit import checks
+    from labkit.course import checks
 
     edge, safe = np.zeros((48, 4)), np.zeros((48, 4))
     edge[36, 0] = 1  # up from the start, then right along the edge, then down to the goal
@@ -82,7 +82,7 @@ def test_safe_cliff_path_judges_the_greedy_walk(lab):
 
 
 def test_capital_letter_tagger_must_beat_the_unigram_baseline(lab):
-    from labkit import checks
+    from labkit.course import checks
     from labkit.data import TaggedSentence
 
     train = [TaggedSentence(["Ada", "visits", "Paris"], ["B-PER", "O", "B-LOC"])]
@@ -97,7 +97,7 @@ def test_capital_letter_tagger_must_beat_the_unigram_baseline(lab):
 def test_occlusion_method_must_pick_the_costliest_word(lab):
     import numpy as np
 
-    from labkit import checks
+    from labkit.course import checks
 
     def classify(texts):  # probability of class 0 grows with the number of "card" and "lost" in the text
         p = np.array([0.2 + 0.5 * ("card" in t.split()) + 0.2 * ("lost" in t.split()) for t in texts])

@@ -1,10 +1,10 @@
-"""labkit.explain on a toy model whose answer depends on one known word ("refund")."""
+"""labkit.blocks.explain on a toy model whose answer depends on one known word ("refund")."""
 import keras
 import numpy as np
 import pytest
 
-from labkit import explain
-from labkit.text import SPECIAL_TOKENS, UNK_ID, make_tokenizer
+from labkit.blocks import explain
+from labkit.blocks.text import SPECIAL_TOKENS, UNK_ID, make_tokenizer
 
 WORDS = ["i", "want", "a", "refund", "please", "for", "my", "order", "now", "?"]
 VOCAB = SPECIAL_TOKENS + WORDS

@@ -1,4 +1,4 @@
-"""labkit.fetch against a local HTTP server on 127.0.0.1: nothing here reaches beyond this machine.
+"""labkit.course.fetch against a local HTTP server on 127.0.0.1: nothing here reaches beyond this machine.
 
 The server serves tiny files, written here, in each set's own format (never the real sets); the registry is the
 real one with its URLs moved to the server and its hashes those of these files.
@@ -22,9 +22,10 @@ from urllib.parse import urlsplit
 import nbformat
 import pytest
 
-from labkit import data, fetch
-from labkit.fetch import REGISTRY, UNPINNED, FetchError, Member, Network, Remote
-from labkit.runner import execute_notebook, list_notebooks
+from labkit import data
+from labkit.course import fetch
+from labkit.course.fetch import REGISTRY, UNPINNED, FetchError, Member, Network, Remote
+from labkit.course.runner import execute_notebook, list_notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
 FAST = Network(timeout=2.0, retries=1, backoff=0.05)
@@ -382,7 +383,7 @@ from pathlib import Path
 package = types.ModuleType("labkit")
 package.__path__ = [sys.argv[1]]
 sys.modules["labkit"] = package
-from labkit.fetch import fetch
+from labkit.course.fetch import fetch
 ready, start = Path(sys.argv[3]), Path(sys.argv[4])
 ready.touch()
 while not start.exists():
@@ -501,7 +502,7 @@ def test_notebook_00_runs_on_real_data_fetched_from_the_local_server(served, hom
 
 
 def test_the_command_lists_fetches_and_reports_errors(served, home, tmp_path, capsys, monkeypatch):
-    from labkit import cli
+    from labkit.course import cli
 
     server, registry = served
     assert cli.main(["fetch", "--list"]) == 0

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from datasets.generator import corpus, finance as generator, lexicon
-from labkit import data, finance
+from labkit import ch06, data
 from labkit.data import DataFormatError, LabeledTexts, Shift
 
 REPO = Path(__file__).resolve().parents[1]
@@ -101,7 +101,7 @@ def test_stream_reader_checks_dates_and_directions(tmp_path):
 
 def test_daily_index_averages_each_day_and_leaves_empty_days_nan():
     d0 = date(2024, 1, 1)
-    days, index = finance.daily_index([d0, d0, d0 + timedelta(2), d0], ["A", "A", "A", "B"], [1.0, 0.0, -0.5, 0.25])
+    days, index = ch06.daily_index([d0, d0, d0 + timedelta(2), d0], ["A", "A", "A", "B"], [1.0, 0.0, -0.5, 0.25])
     assert days == [d0, d0 + timedelta(1), d0 + timedelta(2)]
     assert index["A"][0] == 0.5 and index["A"][2] == -0.5 and index["A"][1] != index["A"][1]  # NaN
     assert index["B"][0] == 0.25
@@ -122,20 +122,20 @@ def test_score_alerts_counts_delays_false_alarms_and_misses():
               ("B", day(36), "positive"),  # found after 6 days
               ("B", day(99), "negative"),  # a shift of the next stretch: counted there, not here
               ("A", day(80), "negative")]  # no shift: false
-    score = finance.score_alerts(alerts, shifts, d0, day(90), ["A", "B"])
+    score = ch06.score_alerts(alerts, shifts, d0, day(90), ["A", "B"])
     assert score.delays == [2, 6] and score.median_delay == 4.0
     assert score.missed == [shifts[2]] and score.shifts == 3
     assert score.false_alarms == 3 and score.series_days == 180
     assert score.false_alarms_per_100_days == pytest.approx(100 * 3 / 180)
-    later = finance.score_alerts(alerts, shifts, day(90), day(120), ["A", "B"])
+    later = ch06.score_alerts(alerts, shifts, day(90), day(120), ["A", "B"])
     assert later.delays == [4] and later.false_alarms == 0 and not later.missed
 
 
 def test_lexicon_rule_counts_cue_words():
-    assert finance.lexicon_label("Net sales rose and margins improved .") == "positive"
-    assert finance.lexicon_label("The company will cut 40 jobs .") == "negative"
-    assert finance.lexicon_label("Operating loss narrowed .") == "negative"  # the rule's known blind spot
-    assert finance.lexicon_label("The AGM will be held in May .") == "neutral"
+    assert ch06.lexicon_label("Net sales rose and margins improved .") == "positive"
+    assert ch06.lexicon_label("The company will cut 40 jobs .") == "negative"
+    assert ch06.lexicon_label("Operating loss narrowed .") == "negative"  # the rule's known blind spot
+    assert ch06.lexicon_label("The AGM will be held in May .") == "neutral"
 
 
 # --- the bundled set ------------------------------------------------------------------------------

@@ -1,11 +1,12 @@
-"""labkit.generate: prompts, the sampling loop, distinct-n and the Kneser-Ney baseline (fast, no training)."""
+"""labkit.ch09: prompts, the sampling loop, distinct-n and the Kneser-Ney baseline (fast, no training)."""
 import math
 
 import numpy as np
 import pytest
 
-from labkit import generate, text
-from labkit.generate import BOS_ID, EOS_ID, GenerationError, KneserNeyTrigram
+from labkit import ch09
+from labkit.blocks import text
+from labkit.ch09 import BOS_ID, EOS_ID, GenerationError, KneserNeyTrigram
 
 VOCAB = [*text.SPECIAL_TOKENS, "the", "cat", "sat", "on", "mat", "dog", "ran", "##s", ".", "a"]
 
@@ -20,14 +21,14 @@ def test_special_ids_are_cls_and_sep():
 
 
 def test_lm_windows_make_every_token_a_target_once(tokenizer):
-    windows = generate.lm_windows(tokenizer, ["the cat sat on the mat .", "the dog ran"], 4)
+    windows = ch09.lm_windows(tokenizer, ["the cat sat on the mat .", "the dog ran"], 4)
     assert windows.dtype == np.int32 and windows.shape[1] == 4
-    framed = generate.frame(tokenizer, ["the cat sat on the mat .", "the dog ran"])
+    framed = ch09.frame(tokenizer, ["the cat sat on the mat .", "the dog ran"])
     targets = [t for w in windows for t in w[1:] if t != text.PAD_ID]
     assert targets == [t for ids in framed for t in ids[1:]]
     assert windows[0, 0] == BOS_ID
     with pytest.raises(ValueError, match="length"):
-        generate.lm_windows(tokenizer, ["the cat"], 1)
+        ch09.lm_windows(tokenizer, ["the cat"], 1)
 
 
 @pytest.mark.parametrize("prompt, new, message", [
@@ -37,13 +38,13 @@ def test_lm_windows_make_every_token_a_target_once(tokenizer):
 ])
 def test_bad_prompts_get_a_clear_message(tokenizer, prompt, new, message):
     with pytest.raises(GenerationError, match=message):
-        generate.encode_prompt(tokenizer, prompt, new, context=12)
+        ch09.encode_prompt(tokenizer, prompt, new, context=12)
 
 
 def test_a_good_prompt_starts_with_cls(tokenizer):
-    ids = generate.encode_prompt(tokenizer, "The cats sat", 3, context=12)
+    ids = ch09.encode_prompt(tokenizer, "The cats sat", 3, context=12)
     assert ids[0] == BOS_ID and [VOCAB[i] for i in ids[1:]] == ["the", "cat", "##s", "sat"]
-    assert generate.encode_prompt(tokenizer, "the ☃ cat", 1, context=12)  # one unknown word among known ones is fine
+    assert ch09.encode_prompt(tokenizer, "the ☃ cat", 1, context=12)  # one unknown word among known ones is fine
     assert isinstance(GenerationError("x"), ValueError)
 
 
@@ -57,30 +58,30 @@ def test_generate_with_a_keras_hub_sampler_keeps_prompts_and_stops():
         following = keras.ops.where(previous >= 8, EOS_ID, previous + 1)
         return keras.ops.one_hot(following, len(VOCAB)) * 50.0
 
-    tokens, mask = generate.generate(next_logits, keras_hub.samplers.GreedySampler(), [[BOS_ID, 5], [BOS_ID, 6, 7]], 4)
+    tokens, mask = ch09.generate(next_logits, keras_hub.samplers.GreedySampler(), [[BOS_ID, 5], [BOS_ID, 6, 7]], 4)
     assert tokens.shape == (2, 7) and mask.sum(1).tolist() == [2, 3]
     assert tokens[0, :2].tolist() == [BOS_ID, 5] and tokens[1, :3].tolist() == [BOS_ID, 6, 7]
-    assert generate.completions(tokens, mask) == [[6, 7, 8], [8]]
-    gm = generate.generated_mask(tokens, mask)
+    assert ch09.completions(tokens, mask) == [[6, 7, 8], [8]]
+    gm = ch09.generated_mask(tokens, mask)
     assert gm[0].tolist() == [0, 0, 1, 1, 1, 1, 0] and gm[1].tolist() == [0, 0, 0, 1, 1, 0, 0]
     with pytest.raises(GenerationError):
-        generate.prompt_buffer([[]], 3)
+        ch09.prompt_buffer([[]], 3)
     with pytest.raises(GenerationError):
-        generate.prompt_buffer([[BOS_ID]], 0)
+        ch09.prompt_buffer([[BOS_ID]], 0)
 
 
 def test_detokenize_glues_word_pieces():
     ids = [BOS_ID, VOCAB.index("the"), VOCAB.index("cat"), VOCAB.index("##s"), VOCAB.index("."), EOS_ID, 0]
-    assert generate.detokenize(VOCAB, ids) == "the cats ."
+    assert ch09.detokenize(VOCAB, ids) == "the cats ."
 
 
 def test_distinct_n():
-    assert generate.distinct_n([[1, 2, 3], [1, 2, 4]], 2) == pytest.approx(3 / 4)
-    assert generate.distinct_n([[1, 1, 1, 1]], 2) == pytest.approx(1 / 3)
-    assert generate.distinct_n([[1], []], 2) == 0.0
-    assert generate.distinct_n([[1, 2], [3, 1]], 1) == pytest.approx(3 / 4)
+    assert ch09.distinct_n([[1, 2, 3], [1, 2, 4]], 2) == pytest.approx(3 / 4)
+    assert ch09.distinct_n([[1, 1, 1, 1]], 2) == pytest.approx(1 / 3)
+    assert ch09.distinct_n([[1], []], 2) == 0.0
+    assert ch09.distinct_n([[1, 2], [3, 1]], 1) == pytest.approx(3 / 4)
     with pytest.raises(ValueError, match="n must"):
-        generate.distinct_n([[1, 2]], 0)
+        ch09.distinct_n([[1, 2]], 0)
 
 
 def test_kneser_ney_is_a_distribution_and_learns():
@@ -89,7 +90,7 @@ def test_kneser_ney_is_a_distribution_and_learns():
     sequences += [[BOS_ID, 5, 6, 7, EOS_ID]] * 20
     lm = KneserNeyTrigram(len(VOCAB)).fit(sequences)
     for u, v in [(KneserNeyTrigram.START, BOS_ID), (5, 6), (6, 7), (9, 10), (KneserNeyTrigram.START, 12)]:
-        assert sum(generate.ngram_table(lm, u, v).values()) == pytest.approx(1.0)
+        assert sum(ch09.ngram_table(lm, u, v).values()) == pytest.approx(1.0)
     assert all(lm.prob(9, 10, w) > 0 for w in range(len(VOCAB)))  # unseen context: backs off, never 0
     assert lm.prob(5, 6, 7) > 0.5  # the repeated sequence is learned
     windows = np.array([[BOS_ID, 5, 6, 7, EOS_ID, 0]], "int32")

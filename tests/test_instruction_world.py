@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from tf_agents.environments import utils
 
-from labkit import instruction_world as iw
-from labkit.instruction_world import InstructionWorld
+from labkit import ch03 as iw
+from labkit.ch03 import InstructionWorld
 
 
 def bag_of_words(texts, dim=16):

@@ -1,5 +1,5 @@
 """Notebook 08's data and plumbing: the SpERT reader and its errors, the bundled generator's leak rules,
-and ``labkit.kg`` (entities from tags, pair inputs, strict F1, filtered ranks)."""
+and ``labkit.ch08`` (entities from tags, pair inputs, strict F1, filtered ranks)."""
 import json
 import re
 from pathlib import Path
@@ -9,7 +9,7 @@ import pytest
 
 from datasets.generator import kg as kggen
 from datasets.generator.lexicon import NGRAM, sharing_ngrams
-from labkit import data, kg
+from labkit import ch08, data
 from labkit.data import DataFormatError, Entity, read_spert
 
 REPO = Path(__file__).resolve().parents[1]
@@ -132,25 +132,25 @@ def test_facts_stated_in_test_are_not_stated_in_train(built):
     assert all(counts.values()), counts  # sentences with no relation, one and two
 
 
-# --- labkit.kg ---------------------------------------------------------------------------------
+# --- labkit.ch08 ---------------------------------------------------------------------------------
 
 
 def test_entities_from_tags():
-    got = kg.entities_from_tags(["B-Peop", "I-Peop", "O", "I-Org", "B-Loc", "B-Loc", "I-Loc"])
+    got = ch08.entities_from_tags(["B-Peop", "I-Peop", "O", "I-Org", "B-Loc", "B-Loc", "I-Loc"])
     assert [(e.type, e.start, e.end) for e in got] == [("Peop", 0, 2), ("Org", 3, 4), ("Loc", 4, 5), ("Loc", 5, 7)]
 
 
 def test_strict_scores_need_spans_types_and_relation():
     gold = [{((0, 2, "Peop"), "Work_For", (4, 6, "Org"))}]
-    assert kg.strict_scores(gold, gold)["f1"] == 1.0
+    assert ch08.strict_scores(gold, gold)["f1"] == 1.0
     for wrong in [((0, 1, "Peop"), "Work_For", (4, 6, "Org")), ((0, 2, "Org"), "Work_For", (4, 6, "Org")),
                   ((0, 2, "Peop"), "Live_In", (4, 6, "Org"))]:
-        assert kg.strict_scores(gold, [{wrong}]) == {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 1}
-    assert "| Work_For | 1 | 1.000 |" in kg.per_relation_table(gold, {"m": gold})
+        assert ch08.strict_scores(gold, [{wrong}]) == {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 1}
+    assert "| Work_For | 1 | 1.000 |" in ch08.per_relation_table(gold, {"m": gold})
 
 
 def test_normalise():
-    assert kg.normalise("The  Acme Bank ,") == "acme bank" and kg.normalise("The") == "the"
+    assert ch08.normalise("The  Acme Bank ,") == "acme bank" and ch08.normalise("The") == "the"
 
 
 def test_filtered_ranks_remove_other_true_answers_and_count_ties_against():
@@ -161,9 +161,9 @@ def test_filtered_ranks_remove_other_true_answers_and_count_ties_against():
 
     def distance(h, r, t):
         return np.array([dist[int(t_)] if len(set(h.tolist())) == 1 else dist[int(h_)] for h_, t_ in zip(h, t)])
-    ranks = kg.filtered_ranks(distance, test, known, candidates)
+    ranks = ch08.filtered_ranks(distance, test, known, candidates)
     assert ranks.tolist() == [2, 1]
-    assert kg.rank_metrics(ranks, k=1) == (0.75, 0.5)
+    assert ch08.rank_metrics(ranks, k=1) == (0.75, 0.5)
 
 
 def test_filtered_ranks_count_a_truth_outside_the_candidates_as_a_miss():
@@ -174,9 +174,9 @@ def test_filtered_ranks_count_a_truth_outside_the_candidates_as_a_miss():
 
     def distance(h, r, t):
         return np.zeros(len(t))
-    ranks = kg.filtered_ranks(distance, test, set(), candidates)
+    ranks = ch08.filtered_ranks(distance, test, set(), candidates)
     assert ranks.tolist() == [np.inf, np.inf, 1, np.inf]
-    assert kg.rank_metrics(ranks, k=10) == (0.25, 0.25)
+    assert ch08.rank_metrics(ranks, k=10) == (0.25, 0.25)
 
 
 def test_pair_inputs_masks_and_types():
@@ -186,13 +186,13 @@ def test_pair_inputs_masks_and_types():
     tokenizer = keras_hub.tokenizers.WordPieceTokenizer(vocabulary=vocab, sequence_length=6, lowercase=True)
     words = ["Maria", "Lopez", "works", "for", "Acme", "Bank", "."]
     ents = [Entity("Peop", 0, 2), Entity("Org", 4, 6)]
-    x = kg.pair_inputs(tokenizer, [words], [ents], {"Org": 0, "Peop": 1})
+    x = ch08.pair_inputs(tokenizer, [words], [ents], {"Org": 0, "Peop": 1})
     assert x.pairs == [(0, 0, 1), (0, 1, 0)] and x.skipped == 0
     assert x.head_mask[0].tolist() == [1, 1, 0, 0, 0, 0] and x.tail_mask[0].tolist() == [0, 0, 0, 0, 1, 1]
     assert x.between_mask[0].tolist() == x.between_mask[1].tolist() == [0, 0, 1, 1, 0, 0]
     assert x.head_type.tolist() == [1, 0]
-    short = kg.pair_inputs(keras_hub.tokenizers.WordPieceTokenizer(vocabulary=vocab, sequence_length=5, lowercase=True),
+    short = ch08.pair_inputs(keras_hub.tokenizers.WordPieceTokenizer(vocabulary=vocab, sequence_length=5, lowercase=True),
                            [words], [ents], {"Org": 0, "Peop": 1})
     assert short.pairs == [] and short.skipped == 2 and short.token_ids.shape == (0, 5)
     with pytest.raises(ValueError, match="entity type 'Org'"):
-        kg.pair_inputs(tokenizer, [words], [ents], {"Peop": 1})
+        ch08.pair_inputs(tokenizer, [words], [ents], {"Peop": 1})

@@ -10,8 +10,8 @@ import keras_hub
 import nbformat
 import pytest
 
-from labkit import artifacts
-from labkit.runner import execute_notebook, list_notebooks
+from labkit.course import artifacts
+from labkit.course.runner import execute_notebook, list_notebooks
 
 NOTEBOOKS = {p.stem[:2]: p for p in list_notebooks(Path(__file__).resolve().parents[1] / "notebooks")}
 

@@ -13,10 +13,10 @@ import nbformat
 import pytest
 from papermill.translators import PythonTranslator
 
-from labkit import artifacts, expected
-from labkit.editions import solution_blocks, student_source
-from labkit.expected import HEADLINES
-from labkit.runner import execute_notebook, list_notebooks
+from labkit.course import artifacts, expected
+from labkit.course.editions import solution_blocks, student_source
+from labkit.course.expected import HEADLINES
+from labkit.course.runner import execute_notebook, list_notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = list_notebooks(ROOT / "notebooks")
@@ -70,7 +70,7 @@ MARGINS = {"cartpole_dqn_avg_return": 20.0, "cartpole_second_avg_return": 5.0,
            # 0.795 at 01's corpus-only vocabulary); the laptop figure is the lesson's
            "kg_entity_f1": 0.01}
 DEFAULT_MARGIN = 0.02
-# the notebooks that can fine-tune a published checkpoint (labkit.checkpoints) have a fifth parameter
+# the notebooks that can fine-tune a published checkpoint (labkit.blocks.checkpoints) have a fifth parameter
 CHECKPOINT_PARAMETER = {name: {"CHECKPOINT"} for name in
                         ("02_fine_tuning", "05_customer_service", "06_financial_sentiment_monitoring")}
 

@@ -7,7 +7,7 @@ from tf_agents.environments import batched_py_environment, parallel_py_environme
 from tf_agents.system import system_multiprocessing as multiprocessing
 from tf_agents.system.default import multiprocessing_core
 
-from labkit import instruction_world as iw
+from labkit import ch03 as iw
 
 
 def embed(texts):

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from datasets.generator import corpus, lexicon
-from labkit import data, recommend
+from labkit import ch07, data
 from labkit.data import DataFormatError
 
 REPO = Path(__file__).resolve().parents[1]
@@ -82,12 +82,12 @@ def test_no_title_or_description_shares_six_words_with_the_corpus():
 
 
 def test_random_split_is_seeded_and_complete():
-    train, test = recommend.random_split(100, 0.2, seed=1)
+    train, test = ch07.random_split(100, 0.2, seed=1)
     assert len(test) == 20 and sorted(np.r_[train, test].tolist()) == list(range(100))
-    assert np.array_equal(test, recommend.random_split(100, 0.2, seed=1)[1])
-    assert not np.array_equal(test, recommend.random_split(100, 0.2, seed=2)[1])
+    assert np.array_equal(test, ch07.random_split(100, 0.2, seed=1)[1])
+    assert not np.array_equal(test, ch07.random_split(100, 0.2, seed=2)[1])
     with pytest.raises(ValueError, match="test_fraction"):
-        recommend.random_split(10, 1.0, 0)
+        ch07.random_split(10, 1.0, 0)
 
 
 def toy(users, items, stamps, n_items=6):
@@ -100,17 +100,17 @@ def toy(users, items, stamps, n_items=6):
 
 def test_leave_last_out_holds_out_each_users_latest():
     ratings = toy([0, 0, 0, 1, 1, 2], [0, 1, 2, 3, 4, 5], [30, 10, 20, 5, 5, 1])
-    train, test = recommend.leave_last_out(ratings)
+    train, test = ch07.leave_last_out(ratings)
     assert test.tolist() == [0, 4]  # user 0: time 30; user 1: a tie, the later line; user 2 has one interaction
     assert train.tolist() == [1, 2, 3, 5]
-    train, test = recommend.leave_last_out(ratings, exclude_items=[0])
+    train, test = ch07.leave_last_out(ratings, exclude_items=[0])
     assert test.tolist() == [2, 4] and 0 not in train
 
 
 def test_validation_carved_from_training_holds_out_each_users_second_to_last():
     ratings = toy([0, 0, 0, 1, 1, 2], [0, 1, 2, 3, 4, 5], [30, 10, 20, 5, 5, 1])
-    train, test = recommend.leave_last_out(ratings)
-    fit, valid = recommend.leave_last_out(ratings, among=train)
+    train, test = ch07.leave_last_out(ratings)
+    fit, valid = ch07.leave_last_out(ratings, among=train)
     assert valid.tolist() == [2] and fit.tolist() == [1, 3, 5]  # user 1 has one training interaction left: fit only
     assert not set(fit) & set(test) and not set(valid) & set(test)
 
@@ -118,17 +118,17 @@ def test_validation_carved_from_training_holds_out_each_users_second_to_last():
 def test_a_split_with_users_and_items_that_training_lacks_is_scored_not_dropped():
     # film 5's only interaction is user 1's last; a fourth user met nothing at all
     ratings = toy([0, 0, 1, 1, 2, 2], [0, 1, 2, 5, 0, 3], [1, 2, 1, 9, 1, 2])
-    train, test = recommend.leave_last_out(ratings)
+    train, test = ch07.leave_last_out(ratings)
     assert 5 in ratings.items[test] and 5 not in ratings.items[train]
-    histories = recommend.user_histories(ratings.users[train], ratings.items[train], 4, np.arange(6))
+    histories = ch07.user_histories(ratings.users[train], ratings.items[train], 4, np.arange(6))
     assert histories.shape == (4, 6) and not histories[3].any()  # a user training lacks: an all-zero history
     assert histories[1].tolist() == [0, 0, 1, 0, 0, 0]  # the held-out film is not in it
     skip = np.array([0, 0, -1, 0, 1, 2])  # films mapped to -1 (the cold ones) are left out, not wrapped around
-    assert recommend.user_histories([0, 0], [2, 5], 1, skip).tolist() == [[0, 0, 1]]
-    interacted = recommend.interaction_sets(ratings.users, ratings.items, 4)
-    rows = recommend.sample_candidates(ratings.users[test], ratings.items[test], interacted, np.arange(6), 2, seed=0)
+    assert ch07.user_histories([0, 0], [2, 5], 1, skip).tolist() == [[0, 0, 1]]
+    interacted = ch07.interaction_sets(ratings.users, ratings.items, 4)
+    rows = ch07.sample_candidates(ratings.users[test], ratings.items[test], interacted, np.arange(6), 2, seed=0)
     popularity = np.bincount(ratings.items[train], minlength=6).astype(float)
-    ranks = recommend.positive_ranks(popularity[rows])
+    ranks = ch07.positive_ranks(popularity[rows])
     assert len(ranks) == len(test) and ranks[rows[:, 0].tolist().index(5)] > 0  # scored 0: counted, as a miss at k=1
 
 
@@ -136,8 +136,8 @@ def test_bias_baseline_recovers_biases():
     users, items = np.repeat(np.arange(20), 10), np.tile(np.arange(10), 20)
     true_u, true_i = np.linspace(-1, 1, 20), np.linspace(-0.5, 0.5, 10)
     r = 3 + true_u[users] + true_i[items]
-    biases = recommend.fit_biases(users, items, r, 20, 10, reg_user=0, reg_item=0, passes=20)
-    assert recommend.rmse(biases.predict(users, items), r) < 1e-6
+    biases = ch07.fit_biases(users, items, r, 20, 10, reg_user=0, reg_item=0, passes=20)
+    assert ch07.rmse(biases.predict(users, items), r) < 1e-6
 
 
 # --- the NCF evaluation --------------------------------------------------------------------------
@@ -145,13 +145,13 @@ def test_bias_baseline_recovers_biases():
 
 def test_candidates_exclude_everything_the_user_met():
     interacted = [{0, 1}, {2}]
-    rows = recommend.sample_candidates([0, 1], [1, 2], interacted, np.arange(6), 3, seed=0)
+    rows = ch07.sample_candidates([0, 1], [1, 2], interacted, np.arange(6), 3, seed=0)
     assert rows[:, 0].tolist() == [1, 2]
     assert not set(rows[0, 1:]) & {0, 1} and not set(rows[1, 1:]) & {2}
     assert all(len(set(row)) == 4 for row in rows)
-    assert np.array_equal(rows, recommend.sample_candidates([0, 1], [1, 2], interacted, np.arange(6), 3, seed=0))
+    assert np.array_equal(rows, ch07.sample_candidates([0, 1], [1, 2], interacted, np.arange(6), 3, seed=0))
     with pytest.raises(ValueError, match="n_negatives"):
-        recommend.sample_candidates([0], [1], interacted, np.arange(6), 5, seed=0)
+        ch07.sample_candidates([0], [1], interacted, np.arange(6), 5, seed=0)
 
 
 def test_hit_rate_and_ndcg_by_hand():
@@ -159,8 +159,8 @@ def test_hit_rate_and_ndcg_by_hand():
                        [0.5, 0.9, 0.1],    # rank 1: hit, gain 1/log2(3)
                        [0.1, 0.5, 0.9],    # rank 2: miss at k=2
                        [0.5, 0.5, 0.1]])   # a tie counts against: rank 1
-    assert recommend.positive_ranks(scores).tolist() == [0, 1, 2, 1]
-    hr, ndcg = recommend.hit_rate_ndcg(scores, k=2)
+    assert ch07.positive_ranks(scores).tolist() == [0, 1, 2, 1]
+    hr, ndcg = ch07.hit_rate_ndcg(scores, k=2)
     assert hr == pytest.approx(0.75)
     assert ndcg == pytest.approx((1 + 2 / math.log2(3)) / 4)
 
@@ -172,16 +172,16 @@ def test_click_probabilities_shrink_to_the_crowd():
     ratings = toy([0, 0, 1], [0, 1, 2], [1, 2, 3], n_items=3)
     ratings.genres[:, 1] = [1, 1, 0]
     ratings.genres[:, 2] = [0, 0, 1]
-    p = recommend.genre_click_probabilities(ratings, [1, 2], shrink=0.0)
+    p = ch07.genre_click_probabilities(ratings, [1, 2], shrink=0.0)
     assert p.tolist() == [[1.0, 0.0], [0.0, 1.0]]
-    crowd = recommend.genre_click_probabilities(ratings, [1, 2], shrink=1e9)
+    crowd = ch07.genre_click_probabilities(ratings, [1, 2], shrink=1e9)
     assert crowd[0] == pytest.approx([2 / 3, 1 / 3])
 
 
 def test_shelf_environment_rewards_follow_the_probabilities():
     contexts = np.eye(3, dtype=np.float32)
     probs = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 0.0]])
-    env = recommend.shelf_environment(contexts, probs, batch_size=4, seed=0)
+    env = ch07.shelf_environment(contexts, probs, batch_size=4, seed=0)
     step = env.reset()
     for _ in range(5):
         users = env._current
@@ -189,7 +189,7 @@ def test_shelf_environment_rewards_follow_the_probabilities():
         step = env.step(np.zeros(4, np.int32))
         assert np.array_equal(step.reward, probs[users, 0])  # probabilities 0 and 1 make the clicks certain
     assert len(env.shown) == 20 and env.actions == [0] * 20
-    again = recommend.shelf_environment(contexts, probs, batch_size=4, seed=0)
+    again = ch07.shelf_environment(contexts, probs, batch_size=4, seed=0)
     again.reset()
     for _ in range(5):
         again.step(np.ones(4, np.int32))

@@ -12,7 +12,7 @@ from tf_agents.environments import suite_gym, tf_py_environment
 from tf_agents.networks import actor_distribution_network, sequential
 from tf_agents.replay_buffers import tf_uniform_replay_buffer
 
-from labkit import rl
+from labkit.blocks import rl
 
 
 def collect_and_train_dqn(env, agent, n_step=1):

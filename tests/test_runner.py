@@ -4,8 +4,8 @@ import json
 import nbformat
 import pytest
 
-from labkit.cli import main
-from labkit.runner import list_notebooks, run_notebooks, select
+from labkit.course.cli import main
+from labkit.course.runner import list_notebooks, run_notebooks, select
 
 
 def notebook(path, *sources):

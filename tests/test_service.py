@@ -4,7 +4,7 @@ import json
 import numpy as np
 import pytest
 
-from labkit import data, service
+from labkit import ch05, data
 from labkit.data import DataFormatError
 
 CLINC = {"train": [["freeze my card", "card_lost"], ["where is my card", "card_arrival"]],
@@ -61,22 +61,22 @@ def test_partial_data_dir_falls_back_to_the_bundled_service_set(tmp_path, capsys
 
 def test_threshold_turns_unsure_predictions_into_out_of_scope():
     probs = np.array([[0.9, 0.05, 0.05], [0.4, 0.35, 0.25], [0.1, 0.2, 0.7]])
-    assert service.predict_with_threshold(probs, oos_id=2, threshold=0.5).tolist() == [0, 2, 2]
-    assert service.predict_with_threshold(probs, oos_id=2, threshold=0.0).tolist() == [0, 0, 2]
+    assert ch05.predict_with_threshold(probs, oos_id=2, threshold=0.5).tolist() == [0, 2, 2]
+    assert ch05.predict_with_threshold(probs, oos_id=2, threshold=0.0).tolist() == [0, 0, 2]
 
 
 def test_oos_scores_follow_clinc150s_definitions():
     y_true = np.array([0, 0, 1, 1, 2, 2])  # class 2 is out of scope
     y_pred = np.array([0, 2, 1, 0, 2, 1])
-    scores = service.oos_scores(y_true, y_pred, oos_id=2)
-    assert scores == service.OosScores(inscope_accuracy=0.5, oos_recall=0.5, oos_precision=0.5)
+    scores = ch05.oos_scores(y_true, y_pred, oos_id=2)
+    assert scores == ch05.OosScores(inscope_accuracy=0.5, oos_recall=0.5, oos_precision=0.5)
     with pytest.raises(ValueError, match="both in-scope and out-of-scope"):
-        service.oos_scores(np.array([0, 1]), np.array([0, 1]), oos_id=2)
+        ch05.oos_scores(np.array([0, 1]), np.array([0, 1]), oos_id=2)
 
 
 def test_confidence_features():
     uniform, sure = np.full(4, 0.25), np.array([0.97, 0.01, 0.01, 0.01])
-    features = service.confidence_features(np.stack([uniform, sure]), oos_id=3)
+    features = ch05.confidence_features(np.stack([uniform, sure]), oos_id=3)
     np.testing.assert_allclose(features[0], [0.25, 0.0, 1.0, 0.25], atol=1e-6)
     assert features[1, 0] == pytest.approx(0.97) and features[1, 1] == pytest.approx(0.96)
     assert features[1, 2] < 0.2 and features[1, 3] == pytest.approx(0.01)
@@ -85,14 +85,14 @@ def test_confidence_features():
 def customers():
     rng = np.random.default_rng(0)
     probs = rng.dirichlet(np.ones(4) * 0.5, size=60)
-    return service.SimulatedCustomers(probs, rng.integers(4, size=60), oos_id=3)
+    return ch05.SimulatedCustomers(probs, rng.integers(4, size=60), oos_id=3)
 
 
 def test_expected_rewards_match_the_sampled_ones():
     pool, rng = customers(), np.random.default_rng(1)
     exact = pool.expected()
     for request in (0, 7, 31):
-        for action in range(len(service.ACTIONS)):
+        for action in range(len(ch05.ACTIONS)):
             sampled = np.mean([pool.reward(request, action, rng) for _ in range(4000)])
             assert sampled == pytest.approx(exact[request, action], abs=0.08), (request, action)
 
@@ -100,8 +100,8 @@ def test_expected_rewards_match_the_sampled_ones():
 def test_the_same_seed_shows_the_same_requests_whatever_the_actions():
     pool = customers()
     streams = []
-    for action in (service.ANSWER, service.REPHRASE):
-        env = service.router_environment(pool, batch_size=4, seed=3)
+    for action in (ch05.ANSWER, ch05.REPHRASE):
+        env = ch05.router_environment(pool, batch_size=4, seed=3)
         env.reset()
         for _ in range(5):
             env.step(np.full(4, action, np.int32))
@@ -113,13 +113,13 @@ def test_the_same_seed_shows_the_same_requests_whatever_the_actions():
 def test_best_threshold_is_the_best_rule_in_hindsight():
     pool = customers()
     thresholds = np.linspace(0, 1, 11)
-    tau, mean = service.best_threshold(pool, np.arange(len(pool)), thresholds)
+    tau, mean = ch05.best_threshold(pool, np.arange(len(pool)), thresholds)
     value = pool.expected()
-    rule = lambda t: value[np.arange(len(pool)), service.threshold_rule(pool.features, t)].mean()  # noqa: E731
+    rule = lambda t: value[np.arange(len(pool)), ch05.threshold_rule(pool.features, t)].mean()  # noqa: E731
     assert mean == pytest.approx(rule(tau)) and mean >= max(rule(t) for t in thresholds) - 1e-12
 
 
 def test_reply_html_escapes_the_request_and_answers_an_empty_one():
-    reply = service.reply_html("<script>alert(1)</script>", "oos", 0.9, "hand over")
+    reply = ch05.reply_html("<script>alert(1)</script>", "oos", 0.9, "hand over")
     assert "<script>" not in reply and "&lt;script&gt;" in reply
-    assert "Type a request first" in service.reply_html("", None, None, None)
+    assert "Type a request first" in ch05.reply_html("", None, None, None)

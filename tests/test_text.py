@@ -3,7 +3,7 @@ import labkit  # noqa: F401  - first, so TensorFlow gets the legacy-Keras flag
 import numpy as np
 import pytest
 
-from labkit import text
+from labkit.blocks import text
 
 CORPUS = ["Peter Blackburn lost his debit card in Brussels.", "The bank froze the card and sent a new one."] * 30
 

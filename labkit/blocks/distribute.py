@@ -1,6 +1,6 @@
 """Training on several devices: the ``tf.distribute`` strategy, the global batch and the learning rate.
 
-Notebooks 01 and 02 and :mod:`labkit.heads` build and compile their models inside ``training.scope()``
+Notebooks 01 and 02 and :mod:`labkit.ch02` build and compile their models inside ``training.scope()``
 (where ``training = plan(...)``) and batch their data with ``training.batch_size``; Keras' ``fit`` then
 splits every batch across the strategy's replicas and sums their gradients.
 

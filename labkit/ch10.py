@@ -10,7 +10,7 @@ third group of templates and forms, used by neither of the others, so that the r
 on wordings it never trained on. The router never sees a validation or test wording or surface form; the argument
 filler reads every form the skill's vocabulary lists.
 
-The notebook's sizes are here (:data:`SIZES`, keyed by profile name), not in ``labkit/profiles.py``.
+The notebook's sizes are here (:data:`SIZES`, keyed by profile name), not in ``labkit/course/profiles.py``.
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from labkit.data import OUT_OF_SCOPE
-from labkit.instruction_world import COLOURS, HELDOUT_TEMPLATES, KINDS, TRAIN_TEMPLATES
+from labkit.ch03 import COLOURS, HELDOUT_TEMPLATES, KINDS, TRAIN_TEMPLATES
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,11 @@ import sys
 import time
 from pathlib import Path
 
-from labkit.paths import base_dir
+from labkit.course.paths import base_dir
 
 
 def _run(args: argparse.Namespace) -> int:
-    from labkit.runner import run_notebooks
+    from labkit.course.runner import run_notebooks
 
     try:
         run_dir, results = run_notebooks(args.profile, args.seed, args.only, args.data_dir, args.output,
@@ -54,7 +54,7 @@ def _bench(args: argparse.Namespace) -> int:
 
 
 def _fetch(args: argparse.Namespace) -> int:
-    from labkit.fetch import FetchError, describe, fetch, real_dir
+    from labkit.course.fetch import FetchError, describe, fetch, real_dir
 
     if args.list:
         print(describe())
@@ -73,7 +73,7 @@ def _fetch(args: argparse.Namespace) -> int:
 
 
 def _checkpoints(args: argparse.Namespace) -> int:
-    from labkit.checkpoints import describe_presets
+    from labkit.blocks.checkpoints import describe_presets
 
     try:
         print(describe_presets(args.lessons))
@@ -84,15 +84,15 @@ def _checkpoints(args: argparse.Namespace) -> int:
 
 
 def _env(args: argparse.Namespace) -> int:
-    from labkit.envinfo import print_environment
+    from labkit.course.envinfo import print_environment
 
     print_environment()
     return 0
 
 
 def _editions(args: argparse.Namespace) -> int:
-    from labkit.editions import write_editions
-    from labkit.runner import list_notebooks
+    from labkit.course.editions import write_editions
+    from labkit.course.runner import list_notebooks
 
     out = Path(args.output) if args.output else base_dir() / "editions"
     written = write_editions(list_notebooks(base_dir() / "notebooks"), out)
@@ -102,7 +102,7 @@ def _editions(args: argparse.Namespace) -> int:
 
 
 def _expected(args: argparse.Namespace) -> int:
-    from labkit import expected
+    from labkit.course import expected
 
     if args.update:
         changed = expected.update(args.update)

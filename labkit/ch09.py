@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from labkit.text import PAD_ID, SPECIAL_TOKENS, UNK_ID, _word_pieces
+from labkit.blocks.text import PAD_ID, SPECIAL_TOKENS, UNK_ID, _word_pieces
 
 BOS_ID, EOS_ID = SPECIAL_TOKENS.index("[CLS]"), SPECIAL_TOKENS.index("[SEP]")  # start and end of a text: 2 and 3
 

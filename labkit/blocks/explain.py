@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from scipy.stats import spearmanr
 
-from labkit.text import PAD_ID, UNK_ID, tokenize
+from labkit.blocks.text import PAD_ID, UNK_ID, tokenize
 
 MASK_WORD = "[UNK]"
 _WORD = re.compile(r"\[UNK\]|\w+|[^\w\s]")

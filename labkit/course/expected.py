@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import statistics
 
-from labkit.paths import base_dir
+from labkit.course.paths import base_dir
 
 # Each notebook's headline figures; each is recorded with the baseline it must beat (tests/test_notebooks.py).
 HEADLINES = {

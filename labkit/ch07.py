@@ -164,12 +164,12 @@ def genre_click_probabilities(data: Ratings, genres: list[int], shrink: float = 
 
 
 def shelf_environment(contexts: np.ndarray, click_probabilities: np.ndarray, batch_size: int = 1, seed: int = 0):
-    """A TF-Agents bandit environment (:func:`labkit.rl.pool_bandit_environment`): each step a user drawn at random
+    """A TF-Agents bandit environment (:func:`labkit.blocks.rl.pool_bandit_environment`): each step a user drawn at random
     (seeded) arrives, the observation is their context vector (``contexts[user]``), the action one of the shelves
     (columns of ``click_probabilities``), the reward 1 for a click (drawn with that probability) else 0. The same
     seed gives the same stream of users whatever the actions; ``env.shown`` holds every user shown so far and
     ``env.actions`` the shelves shown."""
-    from labkit.rl import pool_bandit_environment
+    from labkit.blocks.rl import pool_bandit_environment
 
     probs = np.asarray(click_probabilities, float)
     if len(contexts) != len(probs):

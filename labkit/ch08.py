@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from labkit.data import Entity
-from labkit.text import _word_pieces
+from labkit.blocks.text import _word_pieces
 
 NO_RELATION = "no relation"
 
@@ -65,7 +65,7 @@ def pair_inputs(tokenizer, sentences: Sequence[Sequence[str]], entities: Sequenc
                 type_index: dict[str, int]) -> PairInputs:
     """Every ordered pair ``(a, b)``, ``a != b``, of each sentence's ``entities`` as :class:`PairInputs`.
 
-    Words are cut into WordPiece sub-words as :func:`labkit.text.align_tags` does (no [CLS], padding 0); an entity
+    Words are cut into WordPiece sub-words as :func:`labkit.blocks.text.align_tags` does (no [CLS], padding 0); an entity
     type missing from ``type_index`` raises a ValueError.
     """
     seq_len = tokenizer.sequence_length

@@ -1,11 +1,11 @@
 """The pretrained encoder as notebooks pass it around: the model with the tokenizer it was trained with.
 
 The models themselves (encoder, masked-LM head, tagger) are defined once, in the cells of
-notebooks 01 and 02; the sentence classifier, which the case studies reuse, in ``labkit.heads``
-(notebook 02 shows its code). ``labkit.artifacts`` saves and loads what those notebooks make.
+notebooks 01 and 02; the sentence classifier, which the case studies reuse, in ``labkit.ch02``
+(notebook 02 shows its code). ``labkit.course.artifacts`` saves and loads what those notebooks make.
 
 Input format of every model here: token ids, int32, shape ``(batch, seq_len)``, padded with
-``labkit.text.PAD_ID`` (0) at the end; ``labkit.text.tokenize(bundle.tokenizer, texts)`` makes them.
+``labkit.blocks.text.PAD_ID`` (0) at the end; ``labkit.blocks.text.tokenize(bundle.tokenizer, texts)`` makes them.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from labkit.text import PAD_ID, tokenize
+from labkit.blocks.text import PAD_ID, tokenize
 
 BACKUP_DIR = "mlm_backup"
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import numpy as np
 
-from labkit.fetch import fetch_for_notebook, is_real
-from labkit.paths import base_dir
-from labkit.profiles import Profile, get_profile
+from labkit.course.fetch import fetch_for_notebook, is_real
+from labkit.course.paths import base_dir
+from labkit.course.profiles import Profile, get_profile
 
 
 @dataclass
@@ -45,7 +45,7 @@ class Lab:
 
     @property
     def exercises_path(self) -> Path:
-        """The verdict of each exercise check (``labkit.exercises.check``)."""
+        """The verdict of each exercise check (``labkit.course.exercises.check``)."""
         return self.output_dir / "exercises.json"
 
     def tensorboard_dir(self, name: str) -> Path:
@@ -133,7 +133,7 @@ def setup(
 
     ``output_dir`` defaults to ``runs/interactive/<notebook>`` in the kit's folder.
     ``data_dir`` (optional) points at real data laid out like ``datasets/``, or is ``"real"``: the real sets
-    this notebook reads are fetched (downloaded once, checked, cached: :mod:`labkit.fetch`) and read.
+    this notebook reads are fetched (downloaded once, checked, cached: :mod:`labkit.course.fetch`) and read.
     """
     if not isinstance(seed, int) or isinstance(seed, bool):
         raise ValueError(f"SEED must be an integer, got {seed!r}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from labkit import distribute
+from labkit.blocks import distribute
 
 
 def build_classifier(encoder, num_classes, dropout=0.1):
@@ -38,7 +38,7 @@ def fine_tune_classifier(encoder, num_classes: int, train: tuple[np.ndarray, np.
                          pretrained: bool = True, verbose: int = 0):
     """Full fine-tuning as in notebook 02: a copy of ``encoder`` (its weights, or fresh random ones when
     ``pretrained`` is False) under :func:`build_classifier`, AdamW at the profile's fine-tuning learning rate and
-    batch size (the batch per replica: :func:`labkit.distribute.plan`), the weights of the epoch with the best
+    batch size (the batch per replica: :func:`labkit.blocks.distribute.plan`), the weights of the epoch with the best
     validation accuracy kept. ``encoder`` itself is left untouched.
 
     ``train`` and ``valid`` are ``(token_ids, label_ids)``; returns the model and its Keras history.
@@ -65,7 +65,7 @@ def fine_tune_tagger(encoder, num_tags: int, train, valid, profile, epochs: int 
     the loss and accuracy weighted so that only each word's first sub-word counts, the weights of the epoch with the
     best validation accuracy kept. ``encoder`` is left untouched.
 
-    ``train`` and ``valid`` are :class:`labkit.text.AlignedTags` (``token_ids``, ``tag_ids``, ``weights``);
+    ``train`` and ``valid`` are :class:`labkit.blocks.text.AlignedTags` (``token_ids``, ``tag_ids``, ``weights``);
     returns the model and its Keras history.
     """
     import keras

@@ -1,11 +1,11 @@
 """The checks behind each notebook's exercises: one function per exercise, named after what it checks.
 
 Each computes the expected answer from the same data the learner used (so checks hold with
-``DATA_DIR`` too) and hands the verdict to :func:`labkit.exercises.check`.
+``DATA_DIR`` too) and hands the verdict to :func:`labkit.course.exercises.check`.
 """
 from __future__ import annotations
 
-from labkit.exercises import check, close_to
+from labkit.course.exercises import check, close_to
 
 
 # --- 00 · set-up and tour ------------------------------------------------------------------
@@ -18,7 +18,7 @@ def intent_count(lab, answer, train) -> str:
 
 
 def short_profile(lab, answer) -> str:
-    from labkit.profiles import Profile, get_profile
+    from labkit.course.profiles import Profile, get_profile
 
     def right(profile):
         laptop = get_profile("laptop")
@@ -45,7 +45,7 @@ def csv_loaded(lab, answer) -> str:
 
 
 def word_pieces(lab, answer, tokenizer, vocab, word) -> str:
-    from labkit.text import PAD_ID, tokenize
+    from labkit.blocks.text import PAD_ID, tokenize
 
     expected = [vocab[i] for i in tokenize(tokenizer, [word])[0] if i != PAD_ID]
     return check(lab, "01.1 word pieces", answer, lambda a: list(a) == expected,
@@ -69,7 +69,7 @@ def perplexity(lab, answer, val_loss) -> str:
 def nearest_token(lab, answer, encoder, vocab, word) -> str:
     import numpy as np
 
-    from labkit.text import SPECIAL_TOKENS
+    from labkit.blocks.text import SPECIAL_TOKENS
 
     if word not in vocab:
         return check(lab, "01.4 nearest token", answer, lambda a: False,
@@ -204,7 +204,7 @@ def top_word(lab, answer, words, scores) -> str:
 
 
 def drop_after_top_word(lab, answer, classify, words, scores, label) -> str:
-    from labkit.explain import deletion_curve
+    from labkit.blocks.explain import deletion_curve
 
     expected = float(deletion_curve(classify, words, scores, label, 1)[1])
     return check(lab, "04.2 drop", answer, close_to(expected, 0.01),
@@ -213,7 +213,7 @@ def drop_after_top_word(lab, answer, classify, words, scores, label) -> str:
 
 
 def lime_ig_correlation(lab, answer, lime, ig) -> str:
-    from labkit.explain import rank_correlation
+    from labkit.blocks.explain import rank_correlation
 
     return check(lab, "04.3 rank correlation", answer, close_to(rank_correlation(lime, ig), 1e-6),
                  "Spearman's rank correlation of the two score vectors (scipy.stats.spearmanr, or explain.rank_correlation)")
@@ -222,7 +222,7 @@ def lime_ig_correlation(lab, answer, lime, ig) -> str:
 def occlusion_method(lab, answer, classify, sentences) -> str:
     import numpy as np
 
-    from labkit.explain import deletion_curve, split_words
+    from labkit.blocks.explain import deletion_curve, split_words
 
     def right(occlusion_scores):
         for text in sentences:
@@ -253,7 +253,7 @@ def oos_share(lab, answer, y_test, oos_id) -> str:
 
 
 def oos_recall_at(lab, answer, probs, y_true, oos_id, threshold) -> str:
-    from labkit.service import oos_scores, predict_with_threshold
+    from labkit.ch05 import oos_scores, predict_with_threshold
 
     expected = oos_scores(y_true, predict_with_threshold(probs, oos_id, threshold), oos_id).oos_recall
     return check(lab, "05.2 recall by hand", answer, close_to(expected, 0.002),
@@ -331,7 +331,7 @@ def mf_prediction(lab, answer, mean, user_bias, item_bias, user_vectors, item_ve
 def hit_rate_at(lab, answer, scores, k) -> str:
     import numpy as np
 
-    from labkit.recommend import positive_ranks
+    from labkit.ch07 import positive_ranks
 
     expected = float(np.mean(positive_ranks(scores) < k))
     return check(lab, "07.3 HR@5", answer, close_to(expected, 1e-6),
@@ -408,7 +408,7 @@ def top_k_probability(lab, answer, logits, k) -> str:
 
 
 def distinct_2(lab, answer, sequences) -> str:
-    from labkit.generate import distinct_n
+    from labkit.ch09 import distinct_n
 
     expected = distinct_n(sequences, 2)
     return check(lab, "09.3 distinct-2", answer, close_to(expected, 1e-6),

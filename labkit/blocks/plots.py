@@ -216,7 +216,7 @@ def plot_pipeline(ax=None):
 
 
 def plot_oos_tradeoff(thresholds: Sequence[float], scores: Sequence, chosen: float, title: str = "", ax=None):
-    """In-scope accuracy, out-of-scope recall and precision (``labkit.service.OosScores``) against the
+    """In-scope accuracy, out-of-scope recall and precision (``labkit.ch05.OosScores``) against the
     rejection threshold, with the chosen threshold marked."""
     ax = ax or plt.subplots(figsize=(7, 3.5))[1]
     for field, label in (("inscope_accuracy", "in-scope accuracy"), ("oos_recall", "out-of-scope recall"),

@@ -116,11 +116,11 @@ class SimulatedCustomers:
 
 
 def router_environment(customers: SimulatedCustomers, batch_size: int = 1, seed: int = 0):
-    """A TF-Agents bandit environment over ``customers`` (:func:`labkit.rl.pool_bandit_environment`): the
+    """A TF-Agents bandit environment over ``customers`` (:func:`labkit.blocks.rl.pool_bandit_environment`): the
     observation is a request's confidence features, the action one of :data:`ACTIONS`, the reward a sampled one.
     The same seed shows the same stream of requests whatever the actions; ``env.shown`` holds the pool index of
     every request shown so far and ``env.actions`` the action taken on it."""
-    from labkit.rl import pool_bandit_environment
+    from labkit.blocks.rl import pool_bandit_environment
 
     def reward(requests, actions, rng):
         return [customers.reward(i, a, rng) for i, a in zip(requests, actions)]

@@ -8,9 +8,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from labkit.checkpoints import KIT, is_kit
-from labkit.fetch import is_real
-from labkit.paths import base_dir, notebooks_dir
+from labkit.blocks.checkpoints import KIT, is_kit
+from labkit.course.fetch import is_real
+from labkit.course.paths import base_dir, notebooks_dir
 
 
 @dataclass
@@ -146,7 +146,7 @@ def run_notebooks(
     results. The report is rewritten after every notebook, so an interrupted run keeps
     what it finished.
     """
-    from labkit.profiles import get_profile
+    from labkit.course.profiles import get_profile
 
     resolved = get_profile(profile).name
     chosen = select(notebooks if notebooks is not None else list_notebooks(), only)

@@ -214,10 +214,10 @@ class MissionEncoder:
 
 
 def encoder_missions(bundle, batch_size: int = 256) -> MissionEncoder:
-    """Missions embedded by the kit's pretrained encoder (``labkit.artifacts.load_encoder(lab)``): its hidden
-    states averaged over the mission's tokens (``labkit.encoder.embed_sentences``)."""
-    from labkit.encoder import embed_sentences
-    from labkit.text import UNK_ID, tokenize
+    """Missions embedded by the kit's pretrained encoder (``labkit.course.artifacts.load_encoder(lab)``): its hidden
+    states averaged over the mission's tokens (``labkit.blocks.encoder.embed_sentences``)."""
+    from labkit.blocks.encoder import embed_sentences
+    from labkit.blocks.text import UNK_ID, tokenize
 
     def unknown(word: str) -> bool:
         return bool((tokenize(bundle.tokenizer, [word])[0] == UNK_ID).any())

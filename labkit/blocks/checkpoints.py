@@ -8,7 +8,7 @@ A notebook's ``CHECKPOINT`` says where its encoder comes from::
 
 and :func:`load_checkpoint` gives the same :class:`Checkpoint` for all three: ``encoder`` (token ids
 ``(batch, seq_len)``, int32, 0 = padding -> hidden states ``(batch, seq_len, hidden_dim)``, the face of 01's
-encoder, so ``labkit.heads`` fine-tunes any of them), ``tokenizer`` (texts -> ids, words -> first-sub-word
+encoder, so ``labkit.ch02`` fine-tunes any of them), ``tokenizer`` (texts -> ids, words -> first-sub-word
 tag alignment and back) and ``info`` (name, parameters, pretraining text: the figures for a table or a legend).
 
 Pooling is the same for every source: the mean of the hidden states over the real tokens (the kit's rule, and
@@ -16,7 +16,7 @@ sentence-transformers'). A BERT preset's own classifier reads its [CLS] token th
 pooler is left out. A preset's ids carry its [CLS] ... [SEP] (as it was pretrained); the kit's carry
 none (as 01 pretrained it).
 
-Downloads land in the kit home (``labkit.paths.kit_home()/presets``): keras_hub's caches (kagglehub's and
+Downloads land in the kit home (``labkit.course.paths.kit_home()/presets``): keras_hub's caches (kagglehub's and
 Hugging Face's) are pointed there unless you set your own. Offline, a preset that is not cached fails within
 seconds with one message saying what to do; the kit checks the hub itself before keras_hub tries (its download
 clients set no timeout), and removes whatever a failed download left half-written.
@@ -41,8 +41,8 @@ from pathlib import Path
 
 import numpy as np
 
-from labkit.paths import kit_home
-from labkit.text import PAD_ID, AlignedTags
+from labkit.course.paths import kit_home
+from labkit.blocks.text import PAD_ID, AlignedTags
 
 KIT = "kit"
 PROBE_SECONDS = 4.0  # how long the hub may take to answer before the kit calls it unreachable
@@ -161,7 +161,7 @@ class WordPieces:
         return [list(map(int, r)) for r in (ragged.to_list() if hasattr(ragged, "to_list") else ragged)]
 
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
-        """Token ids of ``texts``: int32 ``(len(texts), seq_len)``, 0 = padding (``labkit.text.tokenize`` works too)."""
+        """Token ids of ``texts``: int32 ``(len(texts), seq_len)``, 0 = padding (``labkit.blocks.text.tokenize`` works too)."""
         first, room = self._room()
         out = np.zeros((len(texts), self.seq_len), "int32")
         for i, ids in enumerate(self.pieces(texts)):
@@ -172,10 +172,10 @@ class WordPieces:
 
     def align(self, sentences: Sequence[Sequence[str]], tags: Sequence[Sequence[str]] | None,
               tag_index: dict[str, int]) -> AlignedTags:
-        """First-piece labelling: each word's tag on its first sub-word (``labkit.text.AlignedTags``).
+        """First-piece labelling: each word's tag on its first sub-word (``labkit.blocks.text.AlignedTags``).
 
         Every sub-word of a word but the first, [CLS], [SEP] and padding get weight 0, so a loss weighted by
-        ``weights`` counts each word once; ``labkit.text.word_scores`` reads the per-word predictions back
+        ``weights`` counts each word once; ``labkit.blocks.text.word_scores`` reads the per-word predictions back
         and :meth:`words` the words themselves. Words that do not fit are cut (``n_kept`` says how many fit);
         ``tags`` may be None (prediction time). A tag missing from ``tag_index`` raises a ValueError.
         """
@@ -244,7 +244,7 @@ class Checkpoint:
     """What a lesson needs from an encoder, whatever its source.
 
     ``encoder``: a Keras model, token ids ``(batch, seq_len)`` int32 (0 = padding) -> hidden states
-    ``(batch, seq_len, hidden_dim)``; ``labkit.heads.build_classifier`` / ``build_tagger`` / ``fine_tune_*`` take it.
+    ``(batch, seq_len, hidden_dim)``; ``labkit.ch02.build_classifier`` / ``build_tagger`` / ``fine_tune_*`` take it.
     ``tokenizer``: a :class:`WordPieces` (texts -> those ids; words -> tag alignment and back).
     ``info``: a :class:`CheckpointInfo` (name, parameters, pretraining text).
     """
@@ -263,7 +263,7 @@ class Checkpoint:
 
     def pooled_model(self):
         """A Keras model: token ids -> one vector per text, the mean of the hidden states over the real tokens
-        (the same pooling for every source, as ``labkit.heads.build_classifier`` pools)."""
+        (the same pooling for every source, as ``labkit.ch02.build_classifier`` pools)."""
         import keras
 
         token_ids = keras.Input(shape=(self.seq_len,), dtype="int32", name="token_ids")
@@ -621,7 +621,7 @@ def _preset_info(name: str, source: str, backbone, lowercase: bool, pooling: str
 def _kit_checkpoint(lab, artifact: str) -> Checkpoint:
     import keras_hub
 
-    from labkit.artifacts import load_encoder
+    from labkit.course.artifacts import load_encoder
 
     if lab is None:
         raise ValueError('lab: CHECKPOINT="kit" reads notebook 01\'s encoder from lab.artifacts_dir; pass the lab '
@@ -668,7 +668,7 @@ MEASURED_AS = {"bert_base_en": "bert_base_en_uncased"}
 def measured_costs(profile: str = "laptop") -> dict[str, dict]:
     """Per preset (and ``kit``), the fine-tuning cost ``bench/bench_checkpoints.py`` measured on this kind of
     machine: ``epoch_minutes``, ``laptop_finetune_minutes``, ``fits_laptop``; empty when not measured."""
-    from labkit.paths import repo_root
+    from labkit.course.paths import repo_root
 
     root = repo_root()
     path = root / "bench" / "results" / f"checkpoints_{profile}.json" if root else None

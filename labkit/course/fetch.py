@@ -9,7 +9,7 @@ its bytes and its size where known (an unknown hash is marked :data:`UNPINNED`: 
 download is recorded and later copies must match it, *trust on first use*), the members taken from a zip
 archive, where each lands under ``DATA_DIR``, a licence line and a citation.
 
-Downloads go to ``<kit home>/downloads/<set>/`` (:func:`labkit.paths.kit_home`, ``$LABKIT_HOME``): into a
+Downloads go to ``<kit home>/downloads/<set>/`` (:func:`labkit.course.paths.kit_home`, ``$LABKIT_HOME``): into a
 temporary file, checked, then renamed, so the cache never holds half a file; a lock file lets two processes
 fetch the same set at once and end with one good copy. A set already in the cache needs no network.
 ``$LABKIT_REGISTRY`` names a JSON file that replaces the registry (a classroom mirror; the tests' local server).
@@ -33,7 +33,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 
-from labkit.paths import kit_home
+from labkit.course.paths import kit_home
 
 UNPINNED = "unpinned"  # no SHA-256 known in advance: trust on first use
 REAL = "real"  # DATA_DIR = "real": the real sets, fetched into real_dir()
@@ -306,7 +306,7 @@ def fetch_for_notebook(notebook: str, registry: dict[str, DataSet] | None = None
     it reads (:data:`NOTEBOOK_FOLDERS`) into :func:`real_dir`, and return that folder."""
     number = notebook[:2]
     if number not in NOTEBOOK_FOLDERS:
-        raise ValueError(f"notebook: {notebook!r} has no entry in labkit.fetch.NOTEBOOK_FOLDERS "
+        raise ValueError(f"notebook: {notebook!r} has no entry in labkit.course.fetch.NOTEBOOK_FOLDERS "
                          f"(known: {', '.join(NOTEBOOK_FOLDERS)})")
     folders = NOTEBOOK_FOLDERS[number]
     if not folders:
@@ -462,7 +462,7 @@ def _open(url: str, network: Network) -> http.client.HTTPResponse:
         if error.code >= 500:
             raise _Transient(f"the server answered HTTP {error.code} ({error.reason})") from None
         raise FetchError(f"could not download {url}: HTTP {error.code} ({error.reason}); the file is not at "
-                         "this address (has it moved? the registry is labkit/fetch.py)") from None
+                         "this address (has it moved? the registry is labkit/course/fetch.py)") from None
     except OSError as error:  # URLError too: DNS, refused, no route, timeouts
         reason = error.reason if isinstance(error, urllib.error.URLError) else error
         if isinstance(reason, ConnectionResetError):  # http.client.RemoteDisconnected included

@@ -56,7 +56,7 @@ def exists(lab, name: str) -> bool:
 def require(lab, name: str) -> Path:
     """Make sure artifact ``name`` exists, running the notebook that makes it when it does not."""
     if not exists(lab, name):
-        from labkit.runner import execute_notebook, expected_seconds, find_notebook
+        from labkit.course.runner import execute_notebook, expected_seconds, find_notebook
 
         source = find_notebook(_artifact(name).notebook)
         seconds = expected_seconds(source.stem, lab.profile.name)
@@ -85,8 +85,8 @@ def _encoder_files(name: str) -> tuple[str, ...]:
 
 
 def save_encoder(lab, bundle, name: str = "encoder") -> Path:
-    """Save an :class:`~labkit.encoder.EncoderBundle`: encoder (.keras), vocabulary, tokenizer settings."""
-    from labkit.text import save_vocabulary
+    """Save an :class:`~labkit.blocks.encoder.EncoderBundle`: encoder (.keras), vocabulary, tokenizer settings."""
+    from labkit.blocks.text import save_vocabulary
 
     folder = lab.artifacts_dir
     model_file, vocab_file, settings_file = _encoder_files(name)
@@ -99,7 +99,7 @@ def save_encoder(lab, bundle, name: str = "encoder") -> Path:
 
 
 def _tokenizer(lab):
-    from labkit.text import load_vocabulary, make_tokenizer
+    from labkit.blocks.text import load_vocabulary, make_tokenizer
 
     _, vocab_file, settings_file = ARTIFACTS["encoder"].files
     settings = json.loads((lab.artifacts_dir / settings_file).read_text())
@@ -109,10 +109,10 @@ def _tokenizer(lab):
 
 def load_encoder(lab, name: str = "encoder"):
     """Notebook 01's pretrained encoder (or ``adapted_encoder``) with its tokenizer, as an
-    :class:`~labkit.encoder.EncoderBundle`."""
+    :class:`~labkit.blocks.encoder.EncoderBundle`."""
     import keras
 
-    from labkit.encoder import EncoderBundle
+    from labkit.blocks.encoder import EncoderBundle
 
     _encoder_files(name)
     encoder = keras.saving.load_model(require(lab, name))
@@ -136,7 +136,7 @@ def save_finetuned(lab, name: str, model, class_names: list[str]) -> Path:
 def _load_finetuned(lab, name: str):
     import keras
 
-    from labkit.encoder import EncoderBundle
+    from labkit.blocks.encoder import EncoderBundle
 
     model = keras.saving.load_model(require(lab, name))
     names = json.loads((lab.artifacts_dir / ARTIFACTS[name].files[1]).read_text())
@@ -147,7 +147,7 @@ def load_intent_classifier(lab):
     """Notebook 02's intent classifier: ``(model, bundle, label_names)``.
 
     ``model`` maps token ids ``(batch, seq_len)`` (int32, 0 = padding; make them with
-    ``labkit.text.tokenize(bundle.tokenizer, texts)``) to class probabilities ``(batch, len(label_names))``;
+    ``labkit.blocks.text.tokenize(bundle.tokenizer, texts)``) to class probabilities ``(batch, len(label_names))``;
     ``bundle.encoder`` is the fine-tuned encoder inside it.
     """
     return _load_finetuned(lab, "intent_classifier")
@@ -158,7 +158,7 @@ def load_ner_tagger(lab):
 
     ``model`` maps token ids ``(batch, seq_len)`` to per-token tag probabilities
     ``(batch, seq_len, len(tag_names))``; a word's tag is read at its first sub-word
-    (``labkit.text.align_tags``, ``word_scores`` and ``decode_tags`` do the bookkeeping).
+    (``labkit.blocks.text.align_tags``, ``word_scores`` and ``decode_tags`` do the bookkeeping).
     """
     return _load_finetuned(lab, "ner_tagger")
 
@@ -174,11 +174,11 @@ def policy_dir(lab) -> Path:
 def load_instruction_agent(lab):
     """``(policy, embed)``: notebook 03's saved policy and the instruction embedding it was trained with.
 
-    ``policy`` acts on the instruction world's observations (``labkit.rl.load_policy``); ``embed``
+    ``policy`` acts on the instruction world's observations (``labkit.blocks.rl.load_policy``); ``embed``
     maps texts to instruction vectors (``embed_sentences`` with notebook 01's encoder).
     """
-    from labkit.encoder import embed_sentences
-    from labkit.rl import load_policy
+    from labkit.blocks.encoder import embed_sentences
+    from labkit.blocks.rl import load_policy
 
     require(lab, "instruction_policy")
     return load_policy(policy_dir(lab)), partial(embed_sentences, load_encoder(lab))
