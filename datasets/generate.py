@@ -2,18 +2,22 @@
 
 Writes into the folder beside this script unless ``--out`` is given. The same seed always
 writes byte-identical files; each set's README.md card is written by the generator too.
-The generator is the package ``datasets/generator/`` beside this script (plain Python, no labkit).
+The generator is the package ``datasets.generator`` (``datasets/generator/`` beside this script;
+plain Python, no labkit), imported under that one name here, in the tests and in the data-set cards.
 """
 from __future__ import annotations
 
 import argparse
 import sys
+import types
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))  # import the generator package beside this script, whatever `datasets` else exists
+if "datasets" not in sys.modules:  # `datasets` is this folder, even where another `datasets` (Hugging Face's) is installed
+    sys.modules["datasets"] = types.ModuleType("datasets", "the kit's generated data sets and their generator")
+    sys.modules["datasets"].__path__ = [str(HERE)]
 
-from generator import GENERATORS, count_rows, generate_all  # noqa: E402
+from datasets.generator import GENERATORS, count_rows, generate_all  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

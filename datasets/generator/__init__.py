@@ -7,6 +7,16 @@ data, outside the ``labkit`` library, and needs nothing but the Python standard 
 that set (files plus a ``README.md`` card) into ``out_dir``. Every generator uses only
 ``random.Random`` instances seeded from ``seed`` and names, so the same seed always gives
 byte-identical files. To add a data set, write a module with ``write`` and register it here.
+
+Modules, each importing only those above it (``tests/test_datagen.py`` checks there is no cycle):
+
+- ``phrases``: the phrase tables (intent templates, synonyms and answers; the corpus's sentence frames);
+- ``lexicon``: the word pools, how they are split, the text helpers and the leak checks;
+- ``intent_messages``, ``ner_sentences``: the messages and tagged sentences of the intent and NER sets;
+- ``corpus``: the pretraining corpus, drawn clear of the held-out messages and entities, and its card;
+- one module per other set with its ``write`` and card: ``intents`` and ``ner`` (their cards quote the
+  corpus's leak checks), ``service`` (the intent messages in CLINC150's layout), ``finance`` and
+  ``movielens`` (clear of the corpus), ``kg``.
 """
 from __future__ import annotations
 

@@ -7,6 +7,8 @@ its own part; the pretraining corpus draws only from train and its own ``corpus`
 (the pseudo-split ``pretrain``), never from valid or test. So a value a model meets at
 test time was in neither its training data nor its pretraining corpus. Message templates,
 which the corpus never uses, are cut 60/15/25 into train/valid/test only.
+A value that the kit's fixed sentences use as an ordinary word (:func:`fixed_text`: the literal
+text of the phrase tables in ``phrases.py``, the only module this one imports) stays in train.
 The same module holds the few text helpers every generator uses, and the leak checks.
 """
 from __future__ import annotations
@@ -17,6 +19,24 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from .phrases import (
+    AGENT_OPENERS,
+    CLOSINGS,
+    EVERYDAY,
+    FOLLOW_UPS,
+    FORUM_EXTRAS,
+    FORUM_REPLIES,
+    GLOSSARY,
+    HELP_TITLE,
+    INTENTS,
+    LIFE,
+    NEWS,
+    NEWS_MONEY_FORMATS,
+    NEWS_NUMBERS,
+    OUT_OF_SCOPE_TEMPLATES,
+    REVIEWS,
+)
 
 SPLITS = ("train", "valid", "test")  # the labelled splits
 PARTS = ("train", "corpus", "valid", "test")  # the parts of a value pool
@@ -232,12 +252,26 @@ def ordinary(items: tuple[str, ...]) -> tuple[str, ...]:
     """The items that the kit's fixed sentences use as ordinary words (``payment``, ``yesterday`` ...).
 
     Fixed sentences are the literal text of the intent templates and of every corpus sentence,
-    and each synonym slot's plain word (``corpus.fixed_text``). Such a value appears in every
+    and each synonym slot's plain word (:func:`fixed_text`). Such a value appears in every
     split or in the corpus anyway, so it cannot be held out: :func:`partition` keeps it in train.
     """
-    from .corpus import fixed_text  # late import: corpus imports this module
-
     return tuple(phrases_in(items, fixed_text()))
+
+
+@lru_cache(maxsize=1)
+def fixed_text() -> tuple[str, ...]:
+    """The literal text (slots cut out) of every intent template and corpus sentence frame in ``phrases``.
+
+    The plain word of every synonym slot (always in train) counts too. A pool value found in
+    this text is an ordinary word of the kit, in every split anyway (``exchange`` in the plain
+    ``exchange rate``), so :func:`partition` keeps it in train: it is never a valid or test value.
+    """
+    texts = [t for i in INTENTS for t in (*i.templates, *i.says, *i.answers, *(w[0] for w in i.slots.values()))]
+    texts += [*OUT_OF_SCOPE_TEMPLATES, *NEWS, *LIFE, *REVIEWS, *GLOSSARY, *AGENT_OPENERS, *FOLLOW_UPS,
+              *CLOSINGS, *FORUM_EXTRAS, *FORUM_REPLIES, *NEWS_MONEY_FORMATS, *MONEY_FORMATS,
+              *(v for values in (*EVERYDAY.values(), *NEWS_NUMBERS.values()) for v in values),
+              HELP_TITLE, "Customer: Agent: Forum post by Reply from"]
+    return tuple(segment for text in texts for segment in SLOT.split(text)[::2] if segment.strip())
 
 
 @dataclass(frozen=True)
