@@ -143,7 +143,7 @@ def test_partial_data_dir_says_which_bundled_set_it_uses(tmp_path, capsys):
 
 
 def test_bundled_sets_outside_a_checkout_say_to_clone_the_kit(monkeypatch):
-    monkeypatch.setattr(data, "repo_root", lambda: None)
+    monkeypatch.setattr(data.common, "repo_root", lambda: None)  # bundled_dir looks repo_root up in labkit.data.common
     with pytest.raises(FileNotFoundError, match=r"datasets/ folder.*Clone the kit's repository"):
         data.load_intents()
 
