@@ -6,9 +6,47 @@ fine-tuning arm).
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import matplotlib.pyplot as plt
 import numpy as np
 
 from labkit.blocks import distribute
+from labkit.course.exercises import check, close_to
+
+# the headline figures of notebook 02, each recorded with the baseline it must beat (tests/test_notebooks.py)
+HEADLINES = [
+    "cls_accuracy", "cls_accuracy_scratch", "cls_accuracy_scratch_low", "cls_accuracy_pretrained_low",
+    "cls_accuracy_adapted_low", "cls_accuracy_adapted", "ner_entity_f1", "ner_token_accuracy",
+    "ner_token_f1_entity_tags",
+]
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """Notebook 02's fields of the profiles (``labkit.course.profiles`` joins every chapter's): a notebook reads
+    them as ``lab.profile.<field>``."""
+
+    cls_epochs: int
+    ner_epochs: int
+    finetune_batch_size: int
+    finetune_learning_rate: float
+    label_budgets: tuple[float, ...]  # fractions of the training labels
+    finetune_max_examples: int | None  # training examples kept for fine-tuning (None: all)
+
+
+SIZES = {
+    "ci": Sizes(
+        cls_epochs=3, ner_epochs=8, finetune_batch_size=32, finetune_learning_rate=3e-3, label_budgets=(0.25, 1.0),
+        finetune_max_examples=1200),
+    "laptop": Sizes(
+        cls_epochs=4, ner_epochs=5, finetune_batch_size=32, finetune_learning_rate=1e-3,
+        label_budgets=(0.05, 0.25, 1.0), finetune_max_examples=None),
+    "gpu": Sizes(
+        cls_epochs=10, ner_epochs=6, finetune_batch_size=64, finetune_learning_rate=3e-4,
+        label_budgets=(0.05, 0.1, 0.25, 0.5, 1.0), finetune_max_examples=None),
+}
 
 
 def build_classifier(encoder, num_classes, dropout=0.1):
@@ -82,3 +120,77 @@ def fine_tune_tagger(encoder, num_tags: int, train, valid, profile, epochs: int 
                         epochs=epochs or profile.ner_epochs, batch_size=training.batch_size, verbose=verbose,
                         callbacks=[keras.callbacks.EarlyStopping("val_accuracy", patience=4, restore_best_weights=True)])
     return model, history
+
+
+# --- plots ----------------------------------------------------------------------------------------------------
+
+
+def plot_budget_curves(accuracy: Mapping[str, Mapping[float, float]], title: str = "", ax=None):
+    """Test accuracy against the fraction of training labels used, one line per arm (``{arm: {budget: acc}}``)."""
+    ax = ax or plt.subplots(figsize=(6, 4))[1]
+    for arm, by_budget in accuracy.items():
+        budgets = sorted(by_budget)
+        ax.plot([100 * b for b in budgets], [by_budget[b] for b in budgets], "-o", label=arm)
+    percents = sorted({100 * b for by_budget in accuracy.values() for b in by_budget})
+    ax.set_xscale("log")
+    ax.set_xticks(percents, [f"{p:g} %" for p in percents])
+    ax.minorticks_off()
+    ax.set_xlabel("labelled training examples used (log scale)")
+    ax.set_ylabel("test accuracy")
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1))  # beside the axes: the curves cross anywhere inside
+    return ax
+
+
+# --- exercise checks: each computes the expected answer from the learner's own data (so checks hold with DATA_DIR too) ----------
+
+
+def check_budget_size(lab, answer, expected) -> str:
+    return check(lab, "02.1 budget size", answer, lambda a: a == expected,
+                 "budget_indices(y_train, fraction, SEED) returns the indices the smallest budget keeps")
+
+
+def check_macro_f1(lab, answer, y_true, y_pred) -> str:
+    import sklearn.metrics
+
+    expected = sklearn.metrics.f1_score(y_true, y_pred, average="macro")
+    return check(lab, "02.2 macro F1", answer, close_to(expected, 1e-4),
+                 "sklearn.metrics.f1_score(..., average='macro') on the test labels and the predictions")
+
+
+def check_all_o_entity_f1(lab, answer, true_tags) -> str:
+    import seqeval.metrics
+
+    expected = seqeval.metrics.f1_score(true_tags, [["O"] * len(tags) for tags in true_tags])
+    return check(lab, "02.3 all-O entity F1", answer, close_to(expected, 1e-6),
+                 "an all-O tagger finds no entity at all: what are its precision and recall?")
+
+
+def check_gain_points(lab, answer, adapted, scratch) -> str:
+    return check(lab, "02.4 gain", answer, close_to(100 * (adapted - scratch), 0.05),
+                 "subtract the two test accuracies at the smallest budget and multiply by 100 (points, not a fraction)")
+
+
+def check_capital_letter_tagger(lab, answer, train_sentences, test_sentences) -> str:
+    from collections import Counter, defaultdict
+
+    import seqeval.metrics
+
+    seen = defaultdict(Counter)  # the unigram baseline of section 2, on the same training sentences
+    for sentence in train_sentences:
+        for word, tag in zip(sentence.tokens, sentence.tags):
+            seen[word][tag] += 1
+    true = [s.tags for s in test_sentences]
+    unigram = seqeval.metrics.f1_score(
+        true, [[seen[w].most_common(1)[0][0] if w in seen else "O" for w in s.tokens] for s in test_sentences])
+
+    def right(tagger):
+        predicted = [list(tagger(s.tokens)) for s in test_sentences]
+        if any(len(p) != len(s.tokens) for p, s in zip(predicted, test_sentences)):
+            raise ValueError("the tagger must return one tag per word")
+        return seqeval.metrics.f1_score(true, predicted) >= unigram + 0.01
+    return check(lab, "02.5 a capital-letter feature", answer, right,
+                 f"the unigram baseline's entity F1 is {unigram:.3f}: keep its tag for every word seen in training, and "
+                 "give an unseen word that starts with a capital letter (not the sentence's first word) B- plus the "
+                 "most frequent training entity type, or I- of the previous word's type when that word is in an entity")

@@ -30,12 +30,49 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
+import matplotlib.pyplot as plt
 import numpy as np
 from tf_agents.environments import py_environment
 from tf_agents.specs import array_spec
 from tf_agents.trajectories import time_step as ts
+
+from labkit.course.exercises import check, close_to
+
+# the headline figures of notebook 03, each recorded with the baseline it must beat (tests/test_notebooks.py)
+HEADLINES = [
+    "cartpole_dqn_avg_return", "cartpole_second_avg_return", "instr_success_heldout_paraphrase",
+]
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """Notebook 03's fields of the profiles (``labkit.course.profiles`` joins every chapter's): a notebook reads
+    them as ``lab.profile.<field>``."""
+
+    tabular_episodes: int  # episodes of tabular Q-learning and of SARSA on CliffWalking
+    dqn_train_steps: int
+    pg_train_iterations: int
+    instr_train_steps: int
+    eval_episodes: int
+    instr_grid_size: int  # the instruction world is instr_grid_size x instr_grid_size cells
+    instr_num_objects: int  # objects per episode: the named one and its distractors
+    instr_eval_episodes: int  # episodes per success rate of the instruction agent
+
+
+SIZES = {
+    "ci": Sizes(
+        tabular_episodes=200, dqn_train_steps=1500, pg_train_iterations=40, instr_train_steps=3500, eval_episodes=10,
+        instr_grid_size=5, instr_num_objects=4, instr_eval_episodes=100),
+    "laptop": Sizes(
+        tabular_episodes=500, dqn_train_steps=20_000, pg_train_iterations=200, instr_train_steps=10_000,
+        eval_episodes=20, instr_grid_size=5, instr_num_objects=4, instr_eval_episodes=300),
+    "gpu": Sizes(
+        tabular_episodes=500, dqn_train_steps=20_000, pg_train_iterations=400, instr_train_steps=20_000,
+        eval_episodes=50, instr_grid_size=5, instr_num_objects=4, instr_eval_episodes=500),
+}
 
 COLOURS = ("red", "green", "blue", "yellow")
 KINDS = ("ball", "key", "box", "door")
@@ -311,3 +348,104 @@ class InstructionWorld(py_environment.PyEnvironment):
         x, y = self.agent
         image[y * cell:(y + 1) * cell, x * cell:(x + 1) * cell][xx**2 + yy**2 < 0.25] = 0
         return image
+
+
+# --- plots ----------------------------------------------------------------------------------------------------
+
+
+def plot_frames(frames: Sequence, title: str = "", every: int = 1, max_frames: int = 8):
+    """An episode as an image strip: every ``every``-th frame, at most ``max_frames`` of them."""
+    shown = list(frames)[::every][:max_frames]
+    fig, axes = plt.subplots(1, len(shown), figsize=(1.6 * len(shown), 1.9), squeeze=False)
+    for i, (ax, frame) in enumerate(zip(axes[0], shown)):
+        ax.imshow(frame)
+        ax.set_title(f"t={i * every}", fontsize=8)
+        ax.axis("off")
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def plot_grid_paths(paths: Mapping[str, Sequence[int]], shape: tuple[int, int], special: Mapping[str, Sequence[int]],
+                    title: str = "", ax=None):
+    """Paths over a grid world whose states are numbered row by row (``state = row * columns + column``).
+
+    ``paths``: a list of visited states per name; ``special``: cells to shade, e.g. ``{"cliff": [37, ..., 46]}``.
+    """
+    import numpy as np
+
+    rows, columns = shape
+    ax = ax or plt.subplots(figsize=(0.55 * columns + 1, 0.55 * rows + 1))[1]
+    from matplotlib.colors import ListedColormap
+
+    grid = np.zeros(shape)
+    colours = ["white"] + [plt.cm.Pastel2(i) for i in range(len(special))]
+    for value, (name, cells) in enumerate(special.items(), start=1):
+        for cell in cells:
+            grid[divmod(cell, columns)] = value
+        ax.plot([], [], "s", color=colours[value], markersize=9, label=name)
+    ax.imshow(grid, cmap=ListedColormap(colours), vmin=0, vmax=len(special))
+    ax.grid(which="minor", color="lightgrey", linewidth=0.5)
+    for (name, path), offset in zip(paths.items(), np.linspace(-0.15, 0.15, len(paths))):
+        r, c = np.divmod(np.asarray(path), columns)
+        ax.plot(c + offset, r + offset, "-o", markersize=3, label=f"{name} ({len(path) - 1} steps)")
+    ax.set_xticks(np.arange(-0.5, columns), minor=True)
+    ax.set_yticks(np.arange(-0.5, rows), minor=True)
+    ax.tick_params(which="both", length=0, labelbottom=False, labelleft=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.05), ncol=len(paths) + len(special), frameon=False)
+    ax.set_title(title)
+    return ax
+
+
+# --- exercise checks: each computes the expected answer from the learner's own data (so checks hold with DATA_DIR too) ----------
+
+
+def check_td_target(lab, answer) -> str:
+    return check(lab, "03.1 TD target", answer, close_to(1 + 0.99 * 50, 1e-6),
+                 "y = r + gamma * (1 - d) * max Q(s', a'); here the episode goes on, so d = 0")
+
+
+def check_discounted_return(lab, answer) -> str:
+    expected = sum(0.99 ** k for k in range(200))
+    return check(lab, "03.2 discounted return", answer, close_to(expected, 0.01),
+                 "G_0 is the sum of gamma**k * r_k over the 200 steps, with r_k = 1 (a geometric series)")
+
+
+def check_q_net_parameters(lab, answer, sizes) -> str:
+    expected = sum(n * m + m for n, m in zip(sizes, sizes[1:]))  # weights and biases of each Dense layer
+    return check(lab, "03.3 Q-network parameters", answer, lambda a: a == expected,
+                 "a Dense layer from n inputs to m units has n * m weights plus m biases; "
+                 "CartPole gives 4 inputs, and there are 2 actions")
+
+
+CLIFF_EDGE = range(25, 35)  # CliffWalking's row next to the cliff, between the start and the goal
+
+
+def cliff_greedy_path(q_table, max_steps: int = 100) -> list[int]:
+    """The states the greedy policy of a 48 x 4 CliffWalking Q-table visits from the start (36), up to the goal
+    (47) or ``max_steps``; a step into the cliff (37 to 46) shows as the cliff state, then the walk restarts."""
+    import numpy as np
+
+    q_table = np.asarray(q_table, float).reshape(48, 4)
+    moves = ((-1, 0), (0, 1), (1, 0), (0, -1))  # up, right, down, left: the environment's action numbers
+    state, path = 36, []
+    for _ in range(max_steps):
+        row, col = divmod(state, 12)
+        d_row, d_col = moves[int(q_table[state].argmax())]
+        state = min(max(row + d_row, 0), 3) * 12 + min(max(col + d_col, 0), 11)
+        path.append(state)
+        if 37 <= state <= 46:
+            state = 36
+        elif state == 47:
+            break
+    return path
+
+
+def check_safe_cliff_path(lab, answer) -> str:
+    def right(q_table):
+        path = cliff_greedy_path(q_table)
+        return path[-1] == 47 and not any(37 <= s <= 46 or s in CLIFF_EDGE for s in path)
+    return check(lab, "03.4 a safer path", answer, right,
+                 "the greedy path must reach the goal without stepping on states 25 to 34 or into the cliff: make "
+                 "reward_fn(reward, next_state) subtract a little (a point or two) when next_state is on that row, "
+                 "and pass it to tabular('Q-learning', P.tabular_episodes, reward_fn=...)")

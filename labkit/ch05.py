@@ -8,9 +8,34 @@ class, ``oos_id``, is "out of scope"; labels are class ids.
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+import matplotlib.pyplot as plt
 import numpy as np
+
+from labkit.course.exercises import check, close_to
+
+# the headline figures of notebook 05, each recorded with the baseline it must beat (tests/test_notebooks.py)
+HEADLINES = [
+    "service_inscope_accuracy", "service_oos_recall", "service_oos_precision", "service_router_reward",
+]
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """Notebook 05's fields of the profiles (``labkit.course.profiles`` joins every chapter's): a notebook reads
+    them as ``lab.profile.<field>``."""
+
+    service_epochs: int  # fine-tuning epochs of the intent classifier that may say "out of scope"
+    router_steps: int  # requests the request-routing bandits learn from
+
+
+SIZES = {
+    "ci": Sizes(service_epochs=6, router_steps=2000),
+    "laptop": Sizes(service_epochs=10, router_steps=20_000),
+    "gpu": Sizes(service_epochs=10, router_steps=20_000),
+}
 
 ACTIONS = ("answer", "rephrase", "hand over")
 ANSWER, REPHRASE, HAND_OVER = range(len(ACTIONS))
@@ -154,3 +179,77 @@ def reply_html(request: str, intent: str | None, confidence: float | None, actio
         return "<p>Type a request first, for example <i>my card has not arrived</i>.</p>"
     return (f"<p><b>request</b>: {html.escape(request)}<br><b>intent</b>: {html.escape(intent)} "
             f"(probability {confidence:.2f})<br><b>action</b>: {html.escape(action)}</p>{explanation}")
+
+
+# --- plots ----------------------------------------------------------------------------------------------------
+
+
+def plot_oos_tradeoff(thresholds: Sequence[float], scores: Sequence, chosen: float, title: str = "", ax=None):
+    """In-scope accuracy, out-of-scope recall and precision (``labkit.ch05.OosScores``) against the
+    rejection threshold, with the chosen threshold marked."""
+    ax = ax or plt.subplots(figsize=(7, 3.5))[1]
+    for field, label in (("inscope_accuracy", "in-scope accuracy"), ("oos_recall", "out-of-scope recall"),
+                         ("oos_precision", "out-of-scope precision")):
+        ax.plot(thresholds, [getattr(s, field) for s in scores], "-o", markersize=3, label=label)
+    ax.axvline(chosen, color="grey", linestyle="--", label=f"chosen threshold {chosen:.2f}")
+    ax.set_xlabel("threshold on the top probability")
+    ax.set_ylim(0, 1.02)
+    ax.set_title(title)
+    ax.legend(fontsize="small")
+    return ax
+
+
+def plot_action_map(top_probability: Sequence[float], actions: Sequence[int], names: Sequence[str],
+                    title: str = "", bins: int = 10, ax=None):
+    """The share of each action in each band of the top probability (stacked bars)."""
+    import numpy as np
+
+    ax = ax or plt.subplots(figsize=(7, 3.2))[1]
+    edges = np.linspace(0, 1, bins + 1)
+    band = np.clip(np.digitize(top_probability, edges) - 1, 0, bins - 1)
+    actions = np.asarray(actions)
+    counts = np.array([[np.sum((band == b) & (actions == a)) for b in range(bins)] for a in range(len(names))])
+    shares = counts / np.maximum(counts.sum(0), 1)
+    bottom = np.zeros(bins)
+    for a, name in enumerate(names):
+        ax.bar(edges[:-1], shares[a], width=1 / bins, align="edge", bottom=bottom, label=name, edgecolor="white")
+        bottom += shares[a]
+    for b in range(bins):
+        ax.text(edges[b] + 0.5 / bins, 1.01, str(counts[:, b].sum()), ha="center", va="bottom", fontsize=7)
+    ax.set_xlabel("top probability of the request (number of requests above each bar)")
+    ax.set_ylabel("share of the requests")
+    ax.set_ylim(0, 1.1)
+    ax.set_title(title)
+    ax.legend(fontsize="small", loc="lower left")
+    return ax
+
+
+# --- exercise checks: each computes the expected answer from the learner's own data (so checks hold with DATA_DIR too) ----------
+
+
+def check_oos_share(lab, answer, y_test, oos_id) -> str:
+    import numpy as np
+
+    return check(lab, "05.1 out-of-scope share", answer, close_to(float(np.mean(y_test == oos_id)), 0.002),
+                 "compare y['test'] with oos_id and take the mean of the booleans")
+
+
+def check_oos_recall_at(lab, answer, probs, y_true, oos_id, threshold) -> str:
+    from labkit.ch05 import oos_scores, predict_with_threshold
+
+    expected = oos_scores(y_true, predict_with_threshold(probs, oos_id, threshold), oos_id).oos_recall
+    return check(lab, "05.2 recall by hand", answer, close_to(expected, 0.002),
+                 "a request is flagged when its top probability is below 0.5 OR its top class is oos_id; recall is "
+                 "the share of the truly out-of-scope validation requests that are flagged")
+
+
+def check_answer_value(lab, answer, rewards, q) -> str:
+    expected = q * rewards.right_answer + (1 - q) * rewards.wrong_answer
+    return check(lab, "05.3 value of answering", answer, close_to(expected, 1e-6),
+                 "weigh the reward of a right answer by q and that of a wrong one by 1 - q")
+
+
+def check_break_even(lab, answer, rewards) -> str:
+    expected = (rewards.hand_over - rewards.wrong_answer) / (rewards.right_answer - rewards.wrong_answer)
+    return check(lab, "05.4 break-even confidence", answer, close_to(expected, 1e-6),
+                 "q * right + (1 - q) * wrong = hand_over is linear in q: collect the q terms on one side")

@@ -8,13 +8,36 @@ from __future__ import annotations
 import math
 import re
 import statistics
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import matplotlib.pyplot as plt
 import numpy as np
 
+from labkit.course.exercises import check, close_to
 from labkit.data import Shift
+
+# the headline figures of notebook 06, each recorded with the baseline it must beat (tests/test_notebooks.py)
+HEADLINES = [
+    "fin_accuracy", "fin_macro_f1",
+]
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """Notebook 06's fields of the profiles (``labkit.course.profiles`` joins every chapter's): a notebook reads
+    them as ``lab.profile.<field>``."""
+
+    fin_epochs: int  # most fine-tuning epochs of the sentiment classifier (early stopping may end it sooner)
+    fin_explained_headlines: int  # headlines of one alert's day explained with LIME
+
+
+SIZES = {
+    "ci": Sizes(fin_epochs=8, fin_explained_headlines=2),
+    "laptop": Sizes(fin_epochs=20, fin_explained_headlines=3),
+    "gpu": Sizes(fin_epochs=20, fin_explained_headlines=4),
+}
 
 # A small word list in the spirit of Loughran & McDonald's finance dictionaries: words that say
 # the company's prospects move up or down. Words of amount alone ("profit", "sales") carry no tone.
@@ -102,3 +125,69 @@ def score_alerts(alerts: Sequence[tuple[str, date, str]], shifts: Sequence[Shift
             missed.append(shift)
     false = sum(1 for a in alerts if start <= a[1] < end and not any(belongs(a, s) for s in shifts))
     return AlertScore(delays, missed, false, len(companies) * (end - start).days, len(own))
+
+
+# --- plots ----------------------------------------------------------------------------------------------------
+
+
+def plot_alerts(days: Sequence, index: Mapping[str, Sequence[float]], alerts: Sequence[tuple], shifts: Sequence,
+                split_day=None, title: str = ""):
+    """One panel per company: its daily sentiment index, the true shifts (shaded: green positive, red
+    negative), the alerts (triangles pointing the alert's way) and the day the test stretch starts."""
+    import numpy as np
+
+    fig, axes = plt.subplots(len(index), 1, figsize=(10, 1.7 * len(index) + 0.6), sharex=True, squeeze=False)
+    colour = {"positive": "tab:green", "negative": "tab:red"}
+    for ax, (company, values) in zip(axes[:, 0], index.items()):
+        ax.plot(days, values, lw=0.7, color="0.35")
+        for s in (s for s in shifts if s.company == company):
+            ax.axvspan(s.start, s.end, color=colour[s.direction], alpha=0.18, lw=0)
+        for direction, marker in (("positive", "^"), ("negative", "v")):
+            hits = [d for c, d, x in alerts if c == company and x == direction]
+            y = [np.nanmax(values) + 0.1 if direction == "positive" else np.nanmin(values) - 0.1] * len(hits)
+            ax.scatter(hits, y, marker=marker, color=colour[direction], s=28, zorder=3)
+        if split_day is not None:
+            ax.axvline(split_day, color="k", ls="--", lw=1)
+        ax.set_ylabel(company, fontsize=9)
+        ax.grid(alpha=0.3)
+    axes[0, 0].set_title(title)
+    axes[-1, 0].set_xlabel("shaded: true shifts · triangles: alerts · dashed line: the test stretch starts")
+    fig.tight_layout()
+    return axes[:, 0]
+
+
+# --- exercise checks: each computes the expected answer from the learner's own data (so checks hold with DATA_DIR too) ----------
+
+
+def check_lexicon_errors(lab, answer, predicted, true) -> str:
+    expected = sum(p != t for p, t in zip(predicted, true))
+    return check(lab, "06.1 lexicon errors", answer, lambda a: a == expected,
+                 "count the test sentences whose lexicon label differs from the true label (a whole number)")
+
+
+def check_idf_weight(lab, answer, vectorizer, word) -> str:
+    def right(a):  # looked up inside the test: a word missing from the vocabulary becomes a hint, not a crash
+        return close_to(float(vectorizer.idf_[vectorizer.vocabulary_[word]]), 1e-3)(a)
+    return check(lab, "06.2 idf", answer, right,
+                 "idf(t) = ln((1 + n) / (1 + df(t))) + 1, with n the training sentences and df(t) those holding "
+                 "the word (lower case, as the vectorizer's tokens)")
+
+
+def check_cusum_alarm_step(lab, answer, z, k, h) -> str:
+    down, expected = 0.0, None
+    for t, x in enumerate(z):
+        down = max(0.0, down - x - k)
+        if down > h:
+            expected = t
+            break
+    return check(lab, "06.3 CUSUM alarm", answer, lambda a: a == expected,
+                 "S-_t = max(0, S-_{t-1} - z_t - k) from S-_{-1} = 0; the alarm is the first t (counting from 0) "
+                 "with S-_t > h")
+
+
+def check_ewma_last(lab, answer, x, lam) -> str:
+    z = x[0]
+    for value in x[1:]:
+        z = lam * value + (1 - lam) * z
+    return check(lab, "06.4 EWMA", answer, close_to(z, 1e-6),
+                 "z_0 = x_0, then z_t = lambda * x_t + (1 - lambda) * z_{t-1}; give the last z_t")

@@ -6,11 +6,47 @@ and live in the notebook.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import matplotlib.pyplot as plt
 import numpy as np
 
+from labkit.course.exercises import check, close_to
 from labkit.data import Ratings
+
+# the headline figures of notebook 07, each recorded with the baseline it must beat (tests/test_notebooks.py)
+HEADLINES = [
+    "rec_hr_at_10", "rec_ndcg_at_10", "bandit_regret_saved",
+]
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """Notebook 07's fields of the profiles (``labkit.course.profiles`` joins every chapter's): a notebook reads
+    them as ``lab.profile.<field>``."""
+
+    rec_dim: int  # size of the user and item embeddings of the matrix factorisation
+    rec_epochs: int  # training epochs of the matrix factorisation
+    tower_epochs: int  # training epochs of the two-tower model (one epoch: every user's history once)
+    tower_dims: tuple[int, ...]  # two-tower embedding sizes tried on the validation films (the best is kept)
+    tower_batch_size: int  # users per two-tower training step
+    text_epochs: int  # training epochs of the projection from text embeddings to item vectors (cold start)
+    rec_batch_size: int
+    bandit_steps: int  # recommendations the bandits learn from
+
+
+SIZES = {
+    "ci": Sizes(
+        rec_dim=16, rec_epochs=8, tower_epochs=20, tower_dims=(16,), tower_batch_size=32, text_epochs=60,
+        rec_batch_size=256, bandit_steps=1500),
+    "laptop": Sizes(
+        rec_dim=32, rec_epochs=30, tower_epochs=40, tower_dims=(32, 64), tower_batch_size=64, text_epochs=200,
+        rec_batch_size=256, bandit_steps=6000),
+    "gpu": Sizes(
+        rec_dim=32, rec_epochs=30, tower_epochs=40, tower_dims=(32, 64), tower_batch_size=64, text_epochs=200,
+        rec_batch_size=256, bandit_steps=6000),
+}
 
 
 def random_split(n: int, test_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -179,3 +215,60 @@ def shelf_environment(contexts: np.ndarray, click_probabilities: np.ndarray, bat
         return rng.random(len(users)) < probs[users, shelves]
 
     return pool_bandit_environment(contexts, reward, probs.shape[1], batch_size, seed)
+
+
+# --- plots ----------------------------------------------------------------------------------------------------
+
+
+def plot_ranking_bars(scores: Mapping[str, Sequence[float]], metrics: Sequence[str], title: str = "", ax=None):
+    """Grouped bars: ``{model: (value per metric)}``, e.g. HR@10 and NDCG@10 of a recommender and its baselines."""
+    ax = ax or plt.subplots(figsize=(7, 3.5))[1]
+    width = 0.8 / max(1, len(scores))
+    for k, (name, values) in enumerate(scores.items()):
+        xs = [m + (k - (len(scores) - 1) / 2) * width for m in range(len(metrics))]
+        bars = ax.bar(xs, values, width, label=name)
+        ax.bar_label(bars, fmt="%.2f", fontsize=8)
+    ax.set_xticks(range(len(metrics)), metrics)
+    ax.set_ylim(0, 1)
+    ax.set_title(title)
+    ax.legend(fontsize=8)
+    return ax
+
+
+# --- exercise checks: each computes the expected answer from the learner's own data (so checks hold with DATA_DIR too) ----------
+
+
+def check_rating_mean(lab, answer, train_ratings) -> str:
+    import numpy as np
+
+    return check(lab, "07.1 global mean", answer, close_to(float(np.mean(train_ratings)), 1e-4),
+                 "the mean of the training ratings only (r[train]), not of all ratings")
+
+
+def check_mf_prediction(lab, answer, mean, user_bias, item_bias, user_vectors, item_vectors, u, i) -> str:
+    import numpy as np
+
+    expected = float(mean + user_bias[u] + item_bias[i] + np.dot(user_vectors[u], item_vectors[i]))
+    return check(lab, "07.2 one prediction", answer, close_to(expected, 1e-3),
+                 "mu + b_u + b_i + p_u . q_i, with the weights read from the trained model (no clipping)")
+
+
+def check_hit_rate_at(lab, answer, scores, k) -> str:
+    import numpy as np
+
+    from labkit.ch07 import positive_ranks
+
+    expected = float(np.mean(positive_ranks(scores) < k))
+    return check(lab, "07.3 HR@5", answer, close_to(expected, 1e-6),
+                 "a row is a hit when fewer than 5 negatives score at least as high as its held-out item (column 0)")
+
+
+def check_fixed_shelf_regret(lab, answer, click_probabilities, users) -> str:
+    import numpy as np
+
+    p = np.asarray(click_probabilities)[np.asarray(users)]
+    best = int(np.argmax(p.sum(0)))
+    expected = float((p.max(1) - p[:, best]).sum())
+    return check(lab, "07.4 regret of one shelf", answer, close_to(expected, 1e-3 * max(1.0, abs(expected))),
+                 "choose the shelf with the highest total click probability over the stream's users, then sum "
+                 "max_a p[u, a] - p[u, best] over the stream")

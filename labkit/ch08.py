@@ -17,8 +17,32 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from labkit.data import Entity
 from labkit.blocks.text import _word_pieces
+from labkit.course.exercises import check, close_to
+from labkit.data import Entity
+
+# the headline figures of notebook 08, each recorded with the baseline it must beat (tests/test_notebooks.py)
+HEADLINES = [
+    "kg_entity_f1", "kg_relation_f1", "kg_qa_exact_match", "kg_linkpred_mrr", "kg_linkpred_hits_at_10",
+]
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """Notebook 08's fields of the profiles (``labkit.course.profiles`` joins every chapter's): a notebook reads
+    them as ``lab.profile.<field>``."""
+
+    kg_epochs: int  # most fine-tuning epochs of the entity tagger (the best validation epoch is kept)
+    rel_epochs: int  # most fine-tuning epochs of the relation classifier (the best validation epoch is kept)
+    transe_dim: int  # size of the TransE entity and relation vectors
+    transe_epochs: int  # passes over the training triples, each with freshly corrupted ones
+
+
+SIZES = {
+    "ci": Sizes(kg_epochs=18, rel_epochs=10, transe_dim=32, transe_epochs=60),
+    "laptop": Sizes(kg_epochs=15, rel_epochs=10, transe_dim=50, transe_epochs=200),
+    "gpu": Sizes(kg_epochs=20, rel_epochs=12, transe_dim=100, transe_epochs=300),
+}
 
 NO_RELATION = "no relation"
 
@@ -198,3 +222,37 @@ def rank_metrics(ranks: np.ndarray, k: int = 10) -> tuple[float, float]:
 def most_common(counter: Counter, default=NO_RELATION):
     """The most frequent key of ``counter`` (ties: the first seen), or ``default`` when it is empty."""
     return counter.most_common(1)[0][0] if counter else default
+
+
+# --- exercise checks: each computes the expected answer from the learner's own data (so checks hold with DATA_DIR too) ----------
+
+
+def check_candidate_pair_count(lab, answer, sentences) -> str:
+    expected = sum(len(s.entities) * (len(s.entities) - 1) for s in sentences)
+    return check(lab, "08.1 candidate pairs", answer, lambda a: a == expected,
+                 "a sentence with n entities has n (n - 1) ordered pairs (head != tail); sum over the sentences")
+
+
+def check_strict_precision(lab, answer, gold, predicted) -> str:
+    tp = sum(len(g & p) for g, p in zip(gold, predicted))
+    n_pred = sum(len(p) for p in predicted)
+    expected = tp / n_pred if n_pred else 0.0
+    return check(lab, "08.2 strict precision", answer, close_to(expected, 1e-6),
+                 "count the predicted triples that are also gold triples of the same sentence (set intersection), "
+                 "and divide by the number of predicted triples")
+
+
+def check_transe_distance(lab, answer, entity_vectors, relation_vectors, h, r, t) -> str:
+    import numpy as np
+
+    expected = float(np.linalg.norm(entity_vectors[h] + relation_vectors[r] - entity_vectors[t]))
+    return check(lab, "08.3 TransE distance", answer, close_to(expected, 1e-4),
+                 "the Euclidean norm of E[h] + R[r] - E[t], with the unit-length entity vectors")
+
+
+def check_hits_at_k(lab, answer, ranks, k) -> str:
+    import numpy as np
+
+    expected = float(np.mean(np.asarray(ranks) <= k))
+    return check(lab, "08.4 Hits@3", answer, close_to(expected, 1e-6),
+                 f"the share of ranks that are at most {k} (rank 1 is the best)")

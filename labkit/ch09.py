@@ -16,10 +16,55 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 from labkit.blocks.text import PAD_ID, SPECIAL_TOKENS, UNK_ID, _word_pieces
+from labkit.course.exercises import check, close_to
+
+# the headline figures of notebook 09, each recorded with the baseline it must beat (tests/test_notebooks.py)
+HEADLINES = [
+    "lm_val_log_likelihood_per_token", "rl_reward_after", "rl_positive_share_after",
+]
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """Notebook 09's fields of the profiles (``labkit.course.profiles`` joins every chapter's): a notebook reads
+    them as ``lab.profile.<field>``."""
+
+    # the GPT's heads, context and batch size are the encoder's (num_heads, seq_len, mlm_batch_size)
+    gpt_layers: int  # decoder blocks of the small GPT
+    gpt_hidden_dim: int  # its width (own, not the encoder's: at ci size a 32-wide GPT stays far above the trigram)
+    gpt_intermediate_dim: int  # its feed-forward size
+    gpt_dropout: float  # dropout in its blocks (0 where it underfits: more training loss than validation loss)
+    gpt_epochs: int  # passes over the corpus' training windows (next-token prediction)
+    gpt_learning_rate: float  # peak of the GPT's warm-up + cosine learning-rate schedule
+    headline_epochs: int  # passes over the finance training sentences, continuing the GPT into a headline writer
+    gen_max_tokens: int  # most tokens generated per text (prompt + these must fit in seq_len)
+    gen_samples: int  # generations per decoding setting (the distinct-2 and log-likelihood table)
+    rl_steps: int  # policy-gradient updates of the generator's own weights (each RL run)
+    rl_batch: int  # generations per update
+    rl_learning_rate: float  # Adam's step size for the RL updates
+    kl_coef: float  # beta: the weight of the KL penalty to the starting model in the reward
+    rl_eval_samples: int  # generations scored before and after RL
+
+
+SIZES = {
+    "ci": Sizes(
+        gpt_layers=2, gpt_hidden_dim=128, gpt_intermediate_dim=256, gpt_dropout=0.0, gpt_epochs=8,
+        gpt_learning_rate=5e-3, headline_epochs=2, gen_max_tokens=24, gen_samples=16, rl_steps=30, rl_batch=16,
+        rl_learning_rate=3e-4, kl_coef=0.1, rl_eval_samples=64),
+    "laptop": Sizes(
+        gpt_layers=2, gpt_hidden_dim=128, gpt_intermediate_dim=256, gpt_dropout=0.1, gpt_epochs=6,
+        gpt_learning_rate=2e-3, headline_epochs=4, gen_max_tokens=32, gen_samples=32, rl_steps=120, rl_batch=32,
+        rl_learning_rate=3e-4, kl_coef=0.1, rl_eval_samples=200),
+    "gpu": Sizes(
+        gpt_layers=4, gpt_hidden_dim=256, gpt_intermediate_dim=1024, gpt_dropout=0.1, gpt_epochs=10,
+        gpt_learning_rate=5e-4, headline_epochs=6, gen_max_tokens=40, gen_samples=64, rl_steps=300, rl_batch=64,
+        rl_learning_rate=1e-4, kl_coef=0.1, rl_eval_samples=500),
+}
 
 BOS_ID, EOS_ID = SPECIAL_TOKENS.index("[CLS]"), SPECIAL_TOKENS.index("[SEP]")  # start and end of a text: 2 and 3
 
@@ -292,3 +337,47 @@ def ngram_table(model: KneserNeyTrigram, u: int, v: int) -> dict[int, float]:
 
 __all__ = ["BOS_ID", "EOS_ID", "GenerationError", "Generator", "KneserNeyTrigram", "completions", "detokenize", "distinct_n",
            "encode_prompt", "frame", "generate", "generated_mask", "lm_windows", "ngram_table", "prompt_buffer"]
+
+
+# --- exercise checks: each computes the expected answer from the learner's own data (so checks hold with DATA_DIR too) ----------
+
+
+def check_window_perplexity(lab, answer, log_probs, weights) -> str:
+    import numpy as np
+
+    log_probs, weights = np.asarray(log_probs, float), np.asarray(weights, float)
+    expected = float(np.exp(-(log_probs * weights).sum() / weights.sum()))
+    return check(lab, "09.1 perplexity of one window", answer, close_to(expected, 1e-3 * expected),
+                 "exp of minus the mean log-probability over the real targets only: weight each by weights[0], "
+                 "divide by weights[0].sum()")
+
+
+def check_top_k_probability(lab, answer, logits, k) -> str:
+    import numpy as np
+
+    logits = np.asarray(logits, float)
+    probs = np.exp(logits - logits.max())
+    probs /= probs.sum()
+    expected = float(probs.max() / np.sort(probs)[-k:].sum())
+    return check(lab, "09.2 top-k probability", answer, close_to(expected, 1e-4),
+                 f"softmax the logits, keep the {k} largest probabilities, and divide the largest by their sum")
+
+
+def check_distinct_2(lab, answer, sequences) -> str:
+    from labkit.ch09 import distinct_n
+
+    expected = distinct_n(sequences, 2)
+    return check(lab, "09.3 distinct-2", answer, close_to(expected, 1e-6),
+                 "collect every pair of neighbouring ids of every generation (as tuples), then divide the number of "
+                 "different pairs by the number of all pairs")
+
+
+def check_next_token_kl(lab, answer, policy_logits, reference_logits) -> str:
+    import numpy as np
+
+    log_p = np.asarray(policy_logits, float) - np.logaddexp.reduce(np.asarray(policy_logits, float))
+    log_q = np.asarray(reference_logits, float) - np.logaddexp.reduce(np.asarray(reference_logits, float))
+    expected = float(np.sum(np.exp(log_p) * (log_p - log_q)))
+    return check(lab, "09.4 first-token KL", answer, close_to(expected, 1e-4),
+                 "turn both logit vectors into log-probabilities (subtract their log-sum-exp), then sum "
+                 "p * (log p - log q) with p the policy's probabilities")

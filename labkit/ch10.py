@@ -9,8 +9,6 @@ customer number) kept for the test requests, together with templates of their ow
 third group of templates and forms, used by neither of the others, so that the router chosen on validation is chosen
 on wordings it never trained on. The router never sees a validation or test wording or surface form; the argument
 filler reads every form the skill's vocabulary lists.
-
-The notebook's sizes are here (:data:`SIZES`, keyed by profile name), not in ``labkit/course/profiles.py``.
 """
 from __future__ import annotations
 
@@ -19,8 +17,14 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from labkit.data import OUT_OF_SCOPE
 from labkit.ch03 import COLOURS, HELDOUT_TEMPLATES, KINDS, TRAIN_TEMPLATES
+from labkit.course.exercises import check, close_to
+from labkit.data import OUT_OF_SCOPE
+
+# the headline figures of notebook 10, each recorded with the baseline it must beat (tests/test_notebooks.py)
+HEADLINES = [
+    "agent_success", "agent_routing_accuracy", "agent_argument_accuracy",
+]
 
 
 @dataclass(frozen=True)
@@ -177,13 +181,13 @@ class Request:
     forms: tuple[str, ...] = ()
 
 
-def generate(catalogue: Catalogue, service: dict, sizes: Sizes, seed: int) -> dict[str, list[Request]]:
+def generate(catalogue: Catalogue, service: dict, sizes, seed: int) -> dict[str, list[Request]]:
     """Requests for ``train``, ``valid`` and ``test``, each split from its own group of wordings and forms
     (:data:`SIDE`), shuffled, deterministic for a seed.
 
     ``service`` holds customer requests per split, ``{"train": (texts, intents), "valid": ..., "test": ...}``
     (05's data: :data:`~labkit.data.OUT_OF_SCOPE` intents become the agent's ``out_of_scope`` requests; the others go to the service skill
-    with their intent as the argument ``intent``)."""
+    with their intent as the argument ``intent``); ``sizes`` is the profile (or a :class:`Sizes`)."""
     rng = random.Random(seed)
     counts = {"train": sizes.train_per_skill, "valid": max(sizes.train_per_skill // 4, 1), "test": sizes.test_per_skill}
     out = {split: [] for split in SPLITS}
@@ -425,3 +429,27 @@ def leaks(train: Sequence[Request], test: Sequence[Request], n: int = 4) -> dict
             "texts": sorted({r.text for r in test if r.text in train_texts}),
             "template_ngrams": sorted({" ".join(g) for r in test for g in ngrams(skeleton(r), n) & train_grams}),
             "forms": sorted({f for r in test for f in r.forms if re.search(rf"\b{' '.join(words(f))}\b", joined)})}
+
+
+# --- exercise checks: each computes the expected answer from the learner's own data (so checks hold with DATA_DIR too) ----------
+
+
+def check_agent_routing_accuracy(lab, answer, requests, turns) -> str:
+    expected = sum(t.skill == r.skill for r, t in zip(requests, turns)) / len(requests)
+    return check(lab, "10.1 routing accuracy", answer, close_to(expected, 1e-6),
+                 "compare each turn's skill with its request's skill, then take the mean of the booleans")
+
+
+def check_agent_missing_arguments(lab, answer, requests) -> str:
+    expected = sum(r.arguments is None for r in requests)
+    return check(lab, "10.2 requests that leave an argument out", answer, lambda a: a == expected,
+                 "a request that leaves an argument out has arguments None; count those among the test requests")
+
+
+def check_agent_navigation_reach(lab, answer, requests, turns) -> str:
+    reached = [t.result.value for r, t in zip(requests, turns)
+               if r.skill == "navigate" and t.skill == "navigate" and t.status == "done"]
+    expected = sum(reached) / len(reached) if reached else 0.0
+    return check(lab, "10.3 navigation reach rate", answer, close_to(expected, 1e-6),
+                 "keep the navigate requests whose turn chose navigate with status 'done', then average "
+                 "turn.result.value (True when the agent reached the object)")

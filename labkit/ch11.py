@@ -34,6 +34,40 @@ from tf_agents.environments import py_environment
 from tf_agents.specs import array_spec
 from tf_agents.trajectories import time_step as ts
 
+from labkit.course.exercises import check, close_to
+
+# the headline figures of notebook 11, each recorded with the baseline it must beat (tests/test_notebooks.py)
+HEADLINES = [
+    "babyai_gotoobj_success", "babyai_gotolocal_success", "babyai_gotolocal_success_bow",
+]
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """Notebook 11's fields of the profiles (``labkit.course.profiles`` joins every chapter's): a notebook reads
+    them as ``lab.profile.<field>``."""
+
+    babyai_obj_demos: tuple[int, ...]  # GoToObj: bot demonstrations per point of the success-vs-demonstrations curve
+    babyai_local_demos: tuple[int, ...]  # GoToLocal: the same curve; its last agent is fine-tuned by RL and ablated
+    babyai_bc_epochs: int  # passes over the demonstrations (behaviour cloning)
+    babyai_rl_iterations: int  # REINFORCE updates of the cloned GoToLocal agent
+    babyai_rl_episodes: int  # episodes per REINFORCE update (one per environment of the batch)
+    babyai_rl_learning_rate: float  # Adam's step size for the REINFORCE updates (small: it starts from a good policy)
+    babyai_eval_episodes: int  # held-out level seeds per success rate
+
+
+SIZES = {
+    "ci": Sizes(
+        babyai_obj_demos=(30, 300), babyai_local_demos=(200, 600), babyai_bc_epochs=6, babyai_rl_iterations=3,
+        babyai_rl_episodes=8, babyai_rl_learning_rate=1e-4, babyai_eval_episodes=100),
+    "laptop": Sizes(
+        babyai_obj_demos=(100, 300, 1000), babyai_local_demos=(300, 1000, 3000), babyai_bc_epochs=10,
+        babyai_rl_iterations=40, babyai_rl_episodes=32, babyai_rl_learning_rate=1e-4, babyai_eval_episodes=500),
+    "gpu": Sizes(
+        babyai_obj_demos=(100, 300, 1000), babyai_local_demos=(1000, 3000, 10_000), babyai_bc_epochs=15,
+        babyai_rl_iterations=200, babyai_rl_episodes=64, babyai_rl_learning_rate=1e-4, babyai_eval_episodes=1000),
+}
+
 # Short names of the levels the kit uses, and the gymnasium ids minigrid registers for them.
 LEVELS = {
     "GoToObj": "BabyAI-GoToObj-v0",  # one room, one object: "go to the red ball"
@@ -490,3 +524,23 @@ def stepping_speed(level: str, missions: MissionEncoder, steps: int = 2000, num_
     seconds = time.perf_counter() - start
     env.close()
     return rounds * num_envs / seconds
+
+
+# --- exercise checks: each computes the expected answer from the learner's own data (so checks hold with DATA_DIR too) ----------
+
+
+def check_babyai_forward_share(lab, answer, demos) -> str:
+    expected = float((demos.actions == 2).mean())
+    return check(lab, "11.1 share of forward", answer, close_to(expected, 1e-6),
+                 "demos.actions holds one action per step; forward is action 2: the mean of (demos.actions == 2)")
+
+
+def check_babyai_success_reward(lab, answer, steps, max_steps) -> str:
+    expected = 1 - 0.9 * steps / max_steps
+    return check(lab, "11.2 success reward", answer, close_to(expected, 1e-6),
+                 "minigrid pays 1 - 0.9 * (steps taken / max_steps) for a success")
+
+
+def check_babyai_truncation_discount(lab, answer) -> str:
+    return check(lab, "11.3 truncation discount", answer, lambda a: a is not None and float(a) == 1.0,
+                 "a truncated episode was only cut off: does the value of what would have followed vanish?")

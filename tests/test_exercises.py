@@ -65,7 +65,7 @@ def test_unpaired_markers_are_named(source, message):
 def test_safe_cliff_path_judges_the_greedy_walk(lab):
     import numpy as np
 
-    from labkit.course import checks
+    from labkit import ch03
 
     edge, safe = np.zeros((48, 4)), np.zeros((48, 4))
     edge[36, 0] = 1  # up from the start, then right along the edge, then down to the goal
@@ -74,30 +74,30 @@ def test_safe_cliff_path_judges_the_greedy_walk(lab):
     safe[36, 0] = safe[24, 0] = 1  # one row higher: away from the edge
     safe[12:23, 1] = 1
     safe[23, 2] = safe[35, 2] = 1
-    assert checks.cliff_greedy_path(safe)[-1] == 47 and len(checks.cliff_greedy_path(safe)) == 15
-    assert checks.safe_cliff_path(lab, safe) == exercises.RIGHT
-    assert checks.safe_cliff_path(lab, edge) == exercises.NOT_YET
-    assert checks.safe_cliff_path(lab, np.zeros((48, 4))) == exercises.NOT_YET  # up forever: never at the goal
-    assert checks.safe_cliff_path(lab, None) == exercises.NOT_ATTEMPTED
+    assert ch03.cliff_greedy_path(safe)[-1] == 47 and len(ch03.cliff_greedy_path(safe)) == 15
+    assert ch03.check_safe_cliff_path(lab, safe) == exercises.RIGHT
+    assert ch03.check_safe_cliff_path(lab, edge) == exercises.NOT_YET
+    assert ch03.check_safe_cliff_path(lab, np.zeros((48, 4))) == exercises.NOT_YET  # up forever: never at the goal
+    assert ch03.check_safe_cliff_path(lab, None) == exercises.NOT_ATTEMPTED
 
 
 def test_capital_letter_tagger_must_beat_the_unigram_baseline(lab):
-    from labkit.course import checks
+    from labkit import ch02
     from labkit.data import TaggedSentence
 
     train = [TaggedSentence(["Ada", "visits", "Paris"], ["B-PER", "O", "B-LOC"])]
     test = [TaggedSentence(["Then", "Bob", "visits", "Rome"], ["O", "B-PER", "O", "B-LOC"])]
     unigram = lambda tokens: ["O"] * len(tokens)  # noqa: E731 - what the unigram baseline says on unseen words
     capital = lambda tokens: ["B-PER" if i and w[0].isupper() else "O" for i, w in enumerate(tokens)]  # noqa: E731
-    assert checks.capital_letter_tagger(lab, capital, train, test) == exercises.RIGHT
-    assert checks.capital_letter_tagger(lab, unigram, train, test) == exercises.NOT_YET
-    assert checks.capital_letter_tagger(lab, lambda tokens: ["O"], train, test) == exercises.NOT_YET  # one tag short
+    assert ch02.check_capital_letter_tagger(lab, capital, train, test) == exercises.RIGHT
+    assert ch02.check_capital_letter_tagger(lab, unigram, train, test) == exercises.NOT_YET
+    assert ch02.check_capital_letter_tagger(lab, lambda tokens: ["O"], train, test) == exercises.NOT_YET  # one tag short
 
 
 def test_occlusion_method_must_pick_the_costliest_word(lab):
     import numpy as np
 
-    from labkit.course import checks
+    from labkit import ch04
 
     def classify(texts):  # probability of class 0 grows with the number of "card" and "lost" in the text
         p = np.array([0.2 + 0.5 * ("card" in t.split()) + 0.2 * ("lost" in t.split()) for t in texts])
@@ -108,6 +108,6 @@ def test_occlusion_method_must_pick_the_costliest_word(lab):
         copies = [" ".join(w for j, w in enumerate(words) if j != i) for i in range(len(words))]
         return classify([text])[0, label] - classify(copies)[:, label]
 
-    assert checks.occlusion_method(lab, occlusion, classify, ["my card is lost"]) == exercises.RIGHT
-    assert checks.occlusion_method(lab, lambda text, label: [0, 0, 0, 1], classify, ["my card is lost"]) == \
+    assert ch04.check_occlusion_method(lab, occlusion, classify, ["my card is lost"]) == exercises.RIGHT
+    assert ch04.check_occlusion_method(lab, lambda text, label: [0, 0, 0, 1], classify, ["my card is lost"]) == \
         exercises.NOT_YET

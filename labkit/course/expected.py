@@ -8,30 +8,9 @@ from __future__ import annotations
 import json
 import statistics
 
-from labkit.course.paths import base_dir
+from labkit.course import chapters
+from labkit.course.paths import base_dir, notebooks_dir
 
-# Each notebook's headline figures; each is recorded with the baseline it must beat (tests/test_notebooks.py).
-HEADLINES = {
-    "00_setup_and_tour": [],
-    "01_self_supervised_pretraining": ["mlm_val_accuracy", "dapt_val_accuracy"],
-    "02_fine_tuning": ["cls_accuracy", "cls_accuracy_scratch", "cls_accuracy_scratch_low", "cls_accuracy_pretrained_low",
-                       "cls_accuracy_adapted_low", "cls_accuracy_adapted", "ner_entity_f1", "ner_token_accuracy",
-                       "ner_token_f1_entity_tags"],
-    "03_reinforcement_learning": ["cartpole_dqn_avg_return", "cartpole_second_avg_return",
-                                  "instr_success_heldout_paraphrase"],
-    "04_explainability": ["deletion_aoc_lime", "deletion_aoc_ig", "deletion_drop_k3_lime", "deletion_drop_k3_ig"],
-    "05_customer_service": ["service_inscope_accuracy", "service_oos_recall", "service_oos_precision",
-                            "service_router_reward"],
-    "06_financial_sentiment_monitoring": ["fin_accuracy", "fin_macro_f1"],
-    "07_personalised_recommendation": ["rec_hr_at_10", "rec_ndcg_at_10", "bandit_regret_saved"],
-    "08_knowledge_graph": ["kg_entity_f1", "kg_relation_f1", "kg_qa_exact_match", "kg_linkpred_mrr",
-                           "kg_linkpred_hits_at_10"],
-    "09_generation_and_rl_of_the_language_model": ["lm_val_log_likelihood_per_token", "rl_reward_after",
-                                                   "rl_positive_share_after"],
-    "10_capstone_agent": ["agent_success", "agent_routing_accuracy", "agent_argument_accuracy"],
-    "11_instruction_following_benchmark": ["babyai_gotoobj_success", "babyai_gotolocal_success",
-                                           "babyai_gotolocal_success_bow"],
-}
 PROFILES = ("ci", "laptop", "gpu")
 
 
@@ -48,10 +27,15 @@ def _cell(values: list[float], digits: int = 3) -> str:
     return f"{middle:.{digits}g}{spread}"
 
 
+def headlines(notebook: str) -> list[str]:
+    """``notebook``'s headline figures, declared by its chapter module; each is recorded with the baseline it must
+    beat (tests/test_notebooks.py)."""
+    return chapters.module(notebook).HEADLINES
+
+
 def table(notebook: str) -> str:
     """A Markdown table of ``notebook``'s headline figures and wall time, one column per profile."""
-    if notebook not in HEADLINES:
-        raise ValueError(f"unknown notebook {notebook!r}; known: {', '.join(HEADLINES)}")
+    names = headlines(notebook)
     results = {p: _results(p) for p in PROFILES}
     columns = []
     for profile in PROFILES:
@@ -59,7 +43,7 @@ def table(notebook: str) -> str:
         seeds = r["metrics"][notebook] if r and notebook in r["metrics"] else []
         columns.append(f"`{profile}` ({len(seeds)} seed{'s' * (len(seeds) > 1)})" if seeds else f"`{profile}`")
     rows = [f"| figure | {' | '.join(columns)} |", "|---" * (len(PROFILES) + 1) + "|"]
-    for name in ["minutes", *HEADLINES[notebook]]:
+    for name in ["minutes", *names]:
         cells = []
         for profile in PROFILES:
             r = results[profile]
@@ -78,7 +62,8 @@ BEGIN, END = "<!-- expected results: begin (labkit expected --update README.md) 
 
 def tables() -> str:
     """The tables of every notebook with headline figures, each under its notebook's name."""
-    return "\n\n".join(f"**{notebook}**\n\n{table(notebook)}" for notebook, names in HEADLINES.items() if names)
+    stems = [path.stem for path in sorted(notebooks_dir().glob("[0-9][0-9]_*.ipynb"))]
+    return "\n\n".join(f"**{stem}**\n\n{table(stem)}" for stem in stems if headlines(stem))
 
 
 def update(path) -> bool:
