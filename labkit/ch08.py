@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from labkit.blocks.text import _word_pieces
+from labkit.blocks.text import word_pieces
 from labkit.course.exercises import check, close_to
 from labkit.data import Entity
 
@@ -93,7 +93,7 @@ def pair_inputs(tokenizer, sentences: Sequence[Sequence[str]], entities: Sequenc
     type missing from ``type_index`` raises a ValueError.
     """
     seq_len = tokenizer.sequence_length
-    pieces = iter(_word_pieces(tokenizer, [w for words in sentences for w in words]))
+    pieces = iter(word_pieces(tokenizer, [w for words in sentences for w in words]))
     rows = {k: [] for k in ("token_ids", "head_mask", "tail_mask", "between_mask", "head_type", "tail_type")}
     pairs, skipped = [], 0
     for i, (words, ents) in enumerate(zip(sentences, entities)):

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from labkit.blocks.text import PAD_ID, SPECIAL_TOKENS, UNK_ID, _word_pieces
+from labkit.blocks.text import PAD_ID, SPECIAL_TOKENS, UNK_ID, word_pieces
 from labkit.course.exercises import check, close_to
 
 # the headline figures of notebook 09, each recorded with the baseline it must beat (tests/test_notebooks.py)
@@ -78,7 +78,7 @@ class GenerationError(ValueError):
 
 def frame(tokenizer, lines: Sequence[str]) -> list[list[int]]:
     """Each line's token ids between ``[CLS]`` and ``[SEP]``, unpadded and uncut."""
-    return [[BOS_ID, *ids, EOS_ID] for ids in _word_pieces(tokenizer, list(lines))]
+    return [[BOS_ID, *ids, EOS_ID] for ids in word_pieces(tokenizer, list(lines))]
 
 
 def lm_windows(tokenizer, lines: Sequence[str], length: int) -> np.ndarray:
@@ -117,7 +117,7 @@ def encode_prompt(tokenizer, prompt: str, max_new_tokens: int, context: int) -> 
         raise GenerationError(f"max_new_tokens must be a whole number, got {max_new_tokens!r}")
     if max_new_tokens < 1:
         raise GenerationError(f"max_new_tokens is {max_new_tokens}: ask for at least 1 new token")
-    ids = _word_pieces(tokenizer, [prompt])[0]
+    ids = word_pieces(tokenizer, [prompt])[0]
     if all(i == UNK_ID for i in ids):
         raise GenerationError(f"no word of the prompt {prompt!r} is in the vocabulary (every piece is [UNK]): "
                               "write words of the language the model was trained on")

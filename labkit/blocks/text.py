@@ -61,7 +61,7 @@ def token_windows(tokenizer, lines: Sequence[str], min_tokens: int = 4) -> np.nd
     seq_len = tokenizer.sequence_length
     windows = [
         ids[start: start + seq_len] + [PAD_ID] * max(0, start + seq_len - len(ids))
-        for ids in _word_pieces(tokenizer, list(lines))
+        for ids in word_pieces(tokenizer, list(lines))
         for start in range(0, len(ids), seq_len)
         if len(ids) - start >= min_tokens
     ]
@@ -140,7 +140,7 @@ def align_tags(
     seq_len = tokenizer.sequence_length
     if seq_len is None:
         raise ValueError("align_tags needs a tokenizer with a sequence_length")
-    pieces = _word_pieces(tokenizer, [w for words in sentences for w in words])
+    pieces = word_pieces(tokenizer, [w for words in sentences for w in words])
     n = len(sentences)
     token_ids = np.zeros((n, seq_len), "int32")
     tag_ids = np.zeros((n, seq_len), "int32")
@@ -255,7 +255,7 @@ def pack_sentences(tokenizer, sentences) -> PackedSentences:
     by about half their words, so no word is left untagged; :meth:`PackedSentences.unpack` stitches them.
     """
     seq_len = tokenizer.sequence_length
-    pieces = iter(_word_pieces(tokenizer, [w for s in sentences for w in s.tokens]))
+    pieces = iter(word_pieces(tokenizer, [w for s in sentences for w in s.tokens]))
     groups, last_doc, used = [], None, 0  # each group: (words, tags, sizes, sub-word counts)
     for s in sentences:
         lengths = [min(seq_len, max(1, len(next(pieces)))) for _ in s.tokens]
@@ -292,7 +292,7 @@ def _windows(counts: list[int], seq_len: int) -> list[tuple[int, int]]:
         first = max(first + 1, (first + stop) // 2)  # the next window starts half-way: about half overlaps
 
 
-def _word_pieces(tokenizer, words: list[str]) -> list[list[int]]:
+def word_pieces(tokenizer, words: list[str]) -> list[list[int]]:
     """The token ids of each word (or text), unpadded (a twin tokenizer without sequence_length)."""
     import keras_hub
 
