@@ -1,6 +1,7 @@
 """Notebook 07's recommender on real MovieLens ratings: its two-tower model (size and dropout chosen on validation
 films, then trained on the whole training part and scored once on the test films) against popularity, and its
-matrix factorisation's RMSE. The models are read from the notebook's cells, the splits are the notebook's.
+matrix factorisation's RMSE. The models are the notebook's own, from ``labkit.ch07`` (the notebook shows and calls
+them); the splits are the notebook's.
 
     python bench/bench_recommender.py --realdata DIR [--profile laptop] [--seeds 42 43 44] [--report-only]
     (or set LABKIT_REALDATA=DIR)
@@ -25,11 +26,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import labkit  # noqa: E402  - sets the Keras flags
-from common import ROOT, Target, finish, from_notebook, mean_and_spread, median, realdata_parser  # noqa: E402
+from common import Target, finish, mean_and_spread, median, realdata_parser  # noqa: E402
 
-NOTEBOOK = ROOT / "notebooks" / "07_personalised_recommendation.ipynb"
 NEEDED = ("movielens/u.data", "movielens/u.item", "movielens/u.user")
-FROM_NOTEBOOK = ("L2", "BiasedMF", "TOWER_L2", "TOWER_DROPOUTS", "TwoTower", "fit_tower", "film_scores", "candidate_scores")
 
 
 def lay_out(real: Path, data_dir: Path) -> None:
@@ -51,10 +50,8 @@ def measure(ratings, profile, seed: int) -> dict:
     # section 2: rating prediction
     train, test = ch07.random_split(len(r.ratings), 0.2, seed)
     fit_part, valid_part = (train[k] for k in ch07.random_split(len(train), 0.1, seed + 1))
-    nb = from_notebook(NOTEBOOK, FROM_NOTEBOOK, {"keras": keras, "np": np, "recommend": recommend, "P": profile,
-                                                 "r": r, "n_users": n_users, "n_items": n_items})
     pairs = np.stack([r.users, r.items], axis=1)
-    mf = nb["BiasedMF"](n_users, n_items, profile.rec_dim, nb["L2"], float(r.ratings[train].mean()))
+    mf = ch07.BiasedMF(n_users, n_items, profile.rec_dim, ch07.L2, float(r.ratings[train].mean()))
     mf.compile(optimizer=keras.optimizers.Adam(5e-3), loss="mse", metrics=[keras.metrics.RootMeanSquaredError(name="rmse")])
     stop = keras.callbacks.EarlyStopping(monitor="val_rmse", patience=3, restore_best_weights=True)
     started = time.process_time()
@@ -75,21 +72,23 @@ def measure(ratings, profile, seed: int) -> dict:
                                                    seed + 1)
     position = np.full(n_items, -1)
     position[warm] = np.arange(len(warm))
-    nb.update(warm=warm, position=position)
     hr_pop = ch07.hit_rate_ndcg(np.bincount(r.items[tower_train], minlength=n_items)[candidates])[0]
     hr_pop_valid = ch07.hit_rate_ndcg(np.bincount(r.items[tower_fit], minlength=n_items)[valid_candidates])[0]
     started = time.process_time()
     tuning = {}
     for dim in profile.tower_dims:
-        for dropout in nb["TOWER_DROPOUTS"]:
-            model, histories = nb["fit_tower"](tower_fit, dim, dropout)
-            scores = nb["candidate_scores"](nb["film_scores"](model, histories), tower_valid, valid_candidates)
+        for dropout in ch07.TOWER_DROPOUTS:
+            model, histories = ch07.fit_tower(r, tower_fit, warm, position, dim, dropout, profile.tower_epochs,
+                                              profile.tower_batch_size)
+            scores = ch07.candidate_scores(r, ch07.film_scores(r, warm, model, histories), tower_valid, valid_candidates)
             tuning[dim, dropout] = ch07.hit_rate_ndcg(scores)[0]
             print(f"  seed {seed}: d = {dim}, p = {dropout}: validation HR@10 {tuning[dim, dropout]:.3f}", flush=True)
     dim, dropout = max(tuning, key=tuning.get)
-    tower, histories = nb["fit_tower"](tower_train, dim, dropout)
+    tower, histories = ch07.fit_tower(r, tower_train, warm, position, dim, dropout, profile.tower_epochs,
+                                      profile.tower_batch_size)
     tower_seconds = time.process_time() - started
-    hr = ch07.hit_rate_ndcg(nb["candidate_scores"](nb["film_scores"](tower, histories), tower_test, candidates))[0]
+    hr = ch07.hit_rate_ndcg(ch07.candidate_scores(r, ch07.film_scores(r, warm, tower, histories), tower_test,
+                                                  candidates))[0]
     print(f"seed {seed}: HR@10 {hr:.3f} (popularity {hr_pop:.3f}), RMSE {rmse:.4f}, {tower_seconds:.0f} CPU-s", flush=True)
     return {"hr_at_10": hr, "hr_at_10_popularity": hr_pop, "hr_points_above_popularity": 100 * (hr - hr_pop),
             "validation_hr_at_10": {f"d={d}, p={p}": v for (d, p), v in tuning.items()},

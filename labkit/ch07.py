@@ -1,20 +1,26 @@
-"""Plumbing for the recommendation notebook (07): splits, the closed-form bias baseline, the NCF evaluation
-protocol (HR@k and NDCG@k against sampled negatives), cold-start items, and the bandit environment.
+"""Notebook 07's code (personalised recommendation): the rating splits, the closed-form bias baseline and RMSE;
+biased matrix factorisation (``BiasedMF``, its penalty ``L2``); the NCF evaluation protocol (cold-start items,
+leave-last-out, sampled candidates, HR@k and NDCG@k); the two-tower retrieval model (``TwoTower``, its penalty
+``TOWER_L2`` and the dropout rates tried, ``TOWER_DROPOUTS``) with ``fit_tower``, ``film_scores`` and
+``candidate_scores``, which section 3 of the notebook shows and calls and ``bench/bench_recommender.py`` reuses;
+the shelf bandit's environment; the notebook's plots, exercise checks, ``HEADLINES`` and profile ``Sizes``.
 
-The models (matrix factorisation, the two-tower model, the text projection) and the bandit agents are the lesson
-and live in the notebook.
+The text projection (cold start) and the bandit agents stay in the notebook.
 """
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import keras
 import matplotlib.pyplot as plt
 import numpy as np
 
 from labkit.course.exercises import check, close_to
 from labkit.data import Ratings
 
+# the bundled data folders notebook 07 reads (what DATA_DIR="real" fetches for it: labkit.course.fetch)
+DATA_FOLDERS = ("movielens",)
 # the headline figures of notebook 07, each recorded with the baseline it must beat (tests/test_notebooks.py)
 HEADLINES = [
     "rec_hr_at_10", "rec_ndcg_at_10", "bandit_regret_saved",
@@ -89,6 +95,31 @@ def fit_biases(users, items, ratings, n_users: int, n_items: int, reg_user: floa
         bi = np.bincount(items, ratings - mean - bu[users], minlength=n_items) / (reg_item + n_i)
         bu = np.bincount(users, ratings - mean - bi[items], minlength=n_users) / (reg_user + n_u)
     return Biases(mean, bu, bi)
+
+
+# --- biased matrix factorisation (section 2) --------------------------------------------------
+
+L2 = 0.15  # λ: the weight of the penalty (a hyperparameter, not a size)
+
+
+class BiasedMF(keras.Model):
+    """r̂_ui = μ + b_u + b_i + p_u·q_i, from (user, film) index pairs; adds the per-rating L2 penalty."""
+
+    def __init__(self, n_users, n_items, dim, l2, mean):
+        super().__init__()
+        small = keras.initializers.RandomNormal(stddev=0.05)
+        self.p = keras.layers.Embedding(n_users, dim, embeddings_initializer=small)
+        self.q = keras.layers.Embedding(n_items, dim, embeddings_initializer=small)
+        self.b_user = keras.layers.Embedding(n_users, 1, embeddings_initializer="zeros")
+        self.b_item = keras.layers.Embedding(n_items, 1, embeddings_initializer="zeros")
+        self.mean, self.l2 = mean, l2
+
+    def call(self, pairs):
+        u, i = pairs[:, 0], pairs[:, 1]
+        p_u, q_i = self.p(u), self.q(i)
+        b_u, b_i = self.b_user(u)[:, 0], self.b_item(i)[:, 0]
+        self.add_loss(self.l2 * keras.ops.mean(keras.ops.sum(p_u ** 2 + q_i ** 2, axis=-1) + b_u ** 2 + b_i ** 2))
+        return self.mean + b_u + b_i + keras.ops.sum(p_u * q_i, axis=-1)
 
 
 # --- leave-last-out and the NCF evaluation ----------------------------------------------------
@@ -177,6 +208,64 @@ def hit_rate_ndcg(scores, k: int = 10) -> tuple[float, float]:
     return float(hit.mean()), float(np.where(hit, 1 / np.log2(rank + 2), 0.0).mean())
 
 
+# --- the two-tower model (section 3) ----------------------------------------------------------
+
+TOWER_L2 = 1e-5  # λ: the penalty on the film embeddings and the user tower's weights
+TOWER_DROPOUTS = (0.3, 0.5, 0.7)  # p: the share of a user's films hidden at each step; the candidates tried
+
+
+class TwoTower(keras.Model):
+    """Scores of every warm film for a batch of users, each given as the 0/1 row x_u of the films they met in
+    training: e_u · (w_i + W g_i) + c_i with e_u = A x_u / √n_u + a."""
+
+    def __init__(self, item_genres, dim, dropout, l2):
+        super().__init__()
+        penalty = keras.regularizers.L2(l2)
+        self.hide = keras.layers.Dropout(dropout)  # active in training only
+        self.user_tower = keras.layers.Dense(dim, kernel_regularizer=penalty)
+        self.item_id = keras.layers.Embedding(len(item_genres), dim, embeddings_regularizer=penalty)
+        self.item_genre = keras.layers.Dense(dim, use_bias=False)
+        self.item_bias = keras.layers.Embedding(len(item_genres), 1, embeddings_initializer="zeros")
+        self.genres = keras.ops.convert_to_tensor(item_genres)
+        self.films = keras.ops.arange(len(item_genres))
+
+    def user_vectors(self, histories, training=False):
+        x = self.hide(histories, training=training)
+        return self.user_tower(x / keras.ops.sqrt(keras.ops.maximum(keras.ops.sum(x, axis=-1, keepdims=True), 1.0)))
+
+    def item_vectors(self):
+        return self.item_id(self.films) + self.item_genre(self.genres)
+
+    def call(self, histories, training=False):
+        scores = keras.ops.matmul(self.user_vectors(histories, training), keras.ops.transpose(self.item_vectors()))
+        return scores + self.item_bias(self.films)[:, 0]
+
+
+def fit_tower(ratings: Ratings, train_index, warm, position, dim, dropout, epochs, batch_size):
+    """A TwoTower trained on the interactions ``train_index`` of ``ratings``, and the histories it reads: each
+    user's films are both the input and the target (spread evenly over them, so every user weighs the same).
+    ``warm``: the films it scores; ``position``: a film's column among them (-1 for the others); ``epochs`` and
+    ``batch_size``: the profile's ``tower_epochs`` and ``tower_batch_size``."""
+    histories = user_histories(ratings.users[train_index], ratings.items[train_index], ratings.n_users, position)
+    targets = histories / np.maximum(histories.sum(1, keepdims=True), 1)
+    model = TwoTower(ratings.genres[warm], dim, dropout, TOWER_L2)
+    model.compile(optimizer=keras.optimizers.Adam(3e-3), loss=keras.losses.CategoricalCrossentropy(from_logits=True))
+    model.fit(histories, targets, epochs=epochs, batch_size=batch_size, verbose=0)
+    return model, histories
+
+
+def film_scores(ratings: Ratings, warm, model, histories) -> np.ndarray:
+    """(users, films): the model's score of every warm film for every user; -inf for the cold films."""
+    scores = np.full((ratings.n_users, ratings.n_items), -np.inf)
+    scores[:, warm] = model.predict(histories, verbose=0)
+    return scores
+
+
+def candidate_scores(ratings: Ratings, scores, held_out, rows) -> np.ndarray:
+    """The scores of the candidate films ``rows``, one row per held-out interaction of ``held_out``."""
+    return np.take_along_axis(scores[ratings.users[held_out]], rows, axis=1)
+
+
 # --- the bandit: which genre shelf to show a user -----------------------------------------------
 
 
@@ -255,8 +344,6 @@ def check_mf_prediction(lab, answer, mean, user_bias, item_bias, user_vectors, i
 
 def check_hit_rate_at(lab, answer, scores, k) -> str:
     import numpy as np
-
-    from labkit.ch07 import positive_ranks
 
     expected = float(np.mean(positive_ranks(scores) < k))
     return check(lab, "07.3 HR@5", answer, close_to(expected, 1e-6),

@@ -1,5 +1,6 @@
-"""Notebook 07's plumbing: the MovieLens readers, the splits, the NCF evaluation, HR/NDCG, the bias baseline,
-the shelf bandit's environment, and the bundled set's leak rule."""
+"""Notebook 07's code: the MovieLens readers, the splits, the NCF evaluation, HR/NDCG, the bias baseline, the
+matrix factorisation and two-tower models with their scoring, the shelf bandit's environment, and the bundled set's
+leak rule."""
 from __future__ import annotations
 
 import math
@@ -164,6 +165,34 @@ def test_hit_rate_and_ndcg_by_hand():
     assert hr == pytest.approx(0.75)
     assert ndcg == pytest.approx((1 + 2 / math.log2(3)) / 4)
 
+
+
+# --- the models (matrix factorisation, two towers) ------------------------------------------------
+
+
+def test_biased_mf_predicts_mean_plus_biases_plus_the_dot_product():
+    mf = ch07.BiasedMF(3, 4, 2, ch07.L2, 3.5)
+    pairs = np.array([[0, 1], [2, 3]])
+    predicted = np.asarray(mf(pairs))
+    p, q = np.asarray(mf.p.embeddings), np.asarray(mf.q.embeddings)
+    assert np.allclose(predicted, 3.5 + (p[[0, 2]] * q[[1, 3]]).sum(1), atol=1e-6)  # biases start at zero
+    assert len(mf.losses) == 1  # the per-rating L2 penalty
+
+
+def test_two_tower_scores_only_warm_films_and_picks_each_users_candidates():
+    # users 0 and 1 met films 0..3; film 4 is cold
+    ratings = toy([0, 0, 0, 1, 1, 1], [0, 1, 2, 1, 2, 3], [1, 2, 3, 1, 2, 3], n_items=5)
+    warm = np.arange(4)
+    position = np.full(5, -1)
+    position[warm] = np.arange(4)
+    train, held_out = ch07.leave_last_out(ratings, exclude_items=[4])
+    model, histories = ch07.fit_tower(ratings, train, warm, position, 3, 0.5, epochs=1, batch_size=2)
+    assert histories.shape == (2, 4) and histories.sum() == len(train)
+    scores = ch07.film_scores(ratings, warm, model, histories)
+    assert scores.shape == (2, 5) and np.isneginf(scores[:, 4]).all() and np.isfinite(scores[:, warm]).all()
+    rows = np.array([[2, 0], [3, 1]])
+    picked = ch07.candidate_scores(ratings, scores, held_out, rows)
+    assert picked.tolist() == [[scores[0, 2], scores[0, 0]], [scores[1, 3], scores[1, 1]]]
 
 # --- the bandit environment ------------------------------------------------------------------------
 
