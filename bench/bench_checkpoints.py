@@ -6,7 +6,7 @@ of keras_hub's BERT presets, against the kit's own encoder and against Hugging F
 Shapes: bert_tiny/small/medium/base_en_uncased, each built with RANDOM weights from its published architecture
 (speed does not depend on the weight values), typed in below with their source and checked against the ``params``
 count of keras_hub's own registry; the kit's encoder at the profile's sizes (``labkit/course/profiles.py``), built by
-notebook 01's own ``build_encoder``. Every model is wrapped the way a lesson gets it: the presets through
+notebook 01's own ``labkit.ch01.build_encoder``. Every model is wrapped the way a lesson gets it: the presets through
 ``labkit.blocks.checkpoints``' adapter (token ids -> hidden states, [CLS]/[SEP] in the ids), then
 ``labkit.ch02.build_classifier`` (mean pooling, 77-way softmax), AdamW, the profile's fine-tuning batch size, at
 sequence length 64 (Banking77's messages fit), with the same random batches for every model (message lengths
@@ -40,14 +40,13 @@ import keras  # noqa: E402
 import keras_hub  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
-from common import ROOT, Target, finish, from_notebook, median, parser  # noqa: E402
+from common import ROOT, Target, finish, median, parser  # noqa: E402
 
-from labkit import ch02
+from labkit import ch01, ch02
 from labkit.blocks import checkpoints  # noqa: E402
 from labkit.course.profiles import get_profile  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-NOTEBOOK = ROOT / "notebooks" / "01_self_supervised_pretraining.ipynb"
 SEQ_LEN, CLASSES, BANKING77_TRAIN, LAPTOP_MINUTES = 64, 77, 10_003, 10.0
 # layers, hidden, heads, feed-forward, vocabulary: the BERT miniatures table of google-research/bert's README
 # (L/H, heads = H/64, feed-forward = 4H; https://github.com/google-research/bert, arXiv:1908.08962) and BERT-Base
@@ -74,9 +73,8 @@ def preset_backbone(name: str):
 
 
 def kit_encoder(profile):
-    nb = from_notebook(NOTEBOOK, ("build_encoder",), {"keras": keras, "keras_hub": keras_hub})
-    return nb["build_encoder"](profile.vocab_size, SEQ_LEN, profile.hidden_dim, profile.num_layers,
-                               profile.num_heads, profile.intermediate_dim)
+    return ch01.build_encoder(profile.vocab_size, SEQ_LEN, profile.hidden_dim, profile.num_layers,
+                              profile.num_heads, profile.intermediate_dim)
 
 
 def batches(steps: int, batch: int, vocab: int, cls_ids: tuple[int, int] | None, seed: int = 0):

@@ -6,19 +6,19 @@
 The configuration: vocabulary 8,000, hidden 128, 2 layers, 4 heads, feed-forward 512, dropout 0.1, batch 32,
 windows of 128 tokens, 15 % of the tokens masked, AdamW (learning rate 1e-3, weight decay 0.01).
 
-- The kit: notebook 01's own model code. The encoder and the masked-LM model are defined only in that
-  notebook's cells (``build_encoder``: keras_hub ``TokenAndPositionEmbedding`` + ``TransformerEncoder``;
-  ``build_mlm_model``: ``MaskedLMHead`` tied to the token embedding), so this script reads those two
-  functions from the notebook and runs them: it times what learners train. Keras 3 on TensorFlow, compiled
-  as in the notebook (cross-entropy weighted by the mask weights, masked-token accuracy) but with a constant
+- The kit: notebook 01's own model code, defined once in ``labkit.ch01`` and shown by the notebook
+  (``build_encoder``: keras_hub ``TokenAndPositionEmbedding`` + ``TransformerEncoder``; ``build_mlm_model``:
+  ``MaskedLMHead`` tied to the token embedding), so this script times what learners train. Keras 3 on TensorFlow,
+  compiled as in the notebook (cross-entropy weighted by the mask weights, masked-token accuracy) but with a constant
   learning rate, once with ``jit_compile=False`` and once with XLA.
 - transformers: ``BertForMaskedLM`` (``BertConfig`` of the same sizes, ``torch.optim.AdamW``), run by
   ``torch_mlm.py`` in a virtual environment of its own, ``bench/.torch-venv/`` (gitignored), made on first
   use with ``pip install torch==2.13.0 transformers``; torch is never a dependency of the kit.
 
 Same inputs: random token windows (token values do not change the speed) are masked once, here, by
-notebook 01's masker (keras_hub ``MaskedLMMaskGenerator``: each token chosen with probability 0.15, at most
-29 per window, 80 % [MASK] / 10 % random / 10 % kept) and written to an .npz that both sides read. Both
+notebook 01's masker (``labkit.ch01.mlm_masker``, keras_hub's ``MaskedLMMaskGenerator``: each token chosen with
+probability 0.15, at most 29 per window, 80 % [MASK] / 10 % random / 10 % kept) and written to an .npz that both
+sides read. Both
 compute the loss over the same masked tokens; transformers gets labels -100 at every other position. The
 computation differs where the libraries differ: the kit's ``MaskedLMHead`` gathers the masked positions
 first and runs its dense layer, layer norm and 8,000-way output on those 29 slots per window only, while
@@ -49,16 +49,16 @@ import keras  # noqa: E402
 import keras_hub  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
-from common import ROOT, Target, finish, from_notebook, median, parser  # noqa: E402
+from common import ROOT, Target, finish, median, parser  # noqa: E402
 
+from labkit import ch01  # noqa: E402
 from labkit.blocks import text  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 TORCH_VENV = HERE / ".torch-venv"
-NOTEBOOK = ROOT / "notebooks" / "01_self_supervised_pretraining.ipynb"
 VOCAB, HIDDEN, LAYERS, HEADS, INTERMEDIATE = 8000, 128, 2, 4, 512
 BATCH, SEQ_LEN, MASK_RATE, LEARNING_RATE = 32, 128, 0.15, 1e-3
-MASK_LEN = max(1, int(round(SEQ_LEN * MASK_RATE * 1.5)))  # as notebook 01: room for one window's masked tokens
+MASK_LEN = ch01.mask_length(SEQ_LEN, MASK_RATE)  # as notebook 01: room for one window's masked tokens
 SIZES = {"laptop": (3, 10, 3), "ci": (2, 3, 1)}  # warm-up steps, timed steps, repeats
 GOAL = 2.5
 RUNS = ("keras", "keras_xla", "torch")
@@ -80,11 +80,7 @@ def masked_batches(steps: int) -> dict:
     """``steps`` batches of random windows masked by notebook 01's masker, in both libraries' formats."""
     keras.utils.set_random_seed(0)
     ids = np.random.default_rng(0).integers(len(text.SPECIAL_TOKENS), VOCAB, (steps * BATCH, SEQ_LEN), np.int32)
-    masker = keras_hub.layers.MaskedLMMaskGenerator(
-        vocabulary_size=VOCAB, mask_selection_rate=MASK_RATE, mask_token_id=text.MASK_ID,
-        mask_selection_length=MASK_LEN, unselectable_token_ids=[text.PAD_ID],
-        mask_token_rate=0.8, random_token_rate=0.1,
-    )
+    masker = ch01.mlm_masker(VOCAB, MASK_RATE, MASK_LEN)
     m = {k: np.asarray(v) for k, v in masker(ids).items()}
     labels = np.full(ids.shape, -100, np.int64)  # transformers: no prediction asked where -100
     rows, slots = np.nonzero(m["mask_weights"])
@@ -93,8 +89,7 @@ def masked_batches(steps: int) -> dict:
 
 
 def keras_model(jit_compile: bool):
-    nb = from_notebook(NOTEBOOK, ("build_encoder", "build_mlm_model"), {"keras": keras, "keras_hub": keras_hub})
-    model = nb["build_mlm_model"](nb["build_encoder"](VOCAB, SEQ_LEN, HIDDEN, LAYERS, HEADS, INTERMEDIATE), MASK_LEN)
+    model = ch01.build_mlm_model(ch01.build_encoder(VOCAB, SEQ_LEN, HIDDEN, LAYERS, HEADS, INTERMEDIATE), MASK_LEN)
     model.compile(optimizer=keras.optimizers.AdamW(LEARNING_RATE, weight_decay=0.01),
                   loss="sparse_categorical_crossentropy", weighted_metrics=["sparse_categorical_accuracy"],
                   jit_compile=jit_compile)

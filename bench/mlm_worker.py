@@ -3,11 +3,12 @@
     python bench/mlm_worker.py --strategy default mirrored [--logical-cpus 2] [--steps 30] [--profile ci]
     TF_CONFIG=... python bench/mlm_worker.py --strategy multiworker     (one process per worker)
 
-The encoder, the MLM head, the masker, the masked dataset and the optimizer come from notebook 01's own cells
-(:data:`FROM_NOTEBOOK`, read out of the notebook), so what runs here is what the notebook runs. Each strategy named trains a fresh model from the same seed on the same
-data with the same global batch and learning rate, then prints one JSON line: the training loss, the loss
-on fixed validation masks, and the time. ``tests/test_distribute.py`` compares one device with
-``MirroredStrategy`` over 2 logical CPUs; ``bench_multiworker.py`` starts two workers with ``TF_CONFIG``.
+The corpus split, the encoder, the MLM head, the masker, the masked dataset and the optimizer are notebook 01's own
+(``labkit.ch01``, which the notebook shows and calls), so what runs here is what the notebook runs. Each strategy
+named trains a fresh model from the same seed on the same data with the same global batch and learning rate, then
+prints one JSON line: the training loss, the loss on fixed validation masks, and the time.
+``tests/test_distribute.py`` compares one device with ``MirroredStrategy`` over 2 logical CPUs; ``bench_multiworker.py``
+starts two workers with ``TF_CONFIG``.
 """
 import argparse
 import json
@@ -17,12 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
 import labkit  # noqa: E402  - first: sets the Keras flags before TensorFlow loads
-from common import from_notebook  # noqa: E402
-
-NOTEBOOK = ROOT / "notebooks" / "01_self_supervised_pretraining.ipynb"
-FROM_NOTEBOOK = ("build_encoder", "mask_len", "masker", "mlm_dataset", "build_mlm_model", "compile_mlm")
 
 
 def make_strategy(kind: str):
@@ -67,11 +63,10 @@ def main() -> None:
     strategies = [(kind, make_strategy(kind)) for kind in args.strategy]  # first: MultiWorkerMirroredStrategy needs it
 
     import keras
-    import keras_hub
     import numpy as np
     import tree
 
-    from labkit import data
+    from labkit import ch01, data
     from labkit.blocks import distribute, text
     from labkit.course.lab import seed_everything
 
@@ -79,32 +74,33 @@ def main() -> None:
     # not yet implemented for CPU devices when compiling with XLA"), and the runs compared must train alike
     P = labkit.get_profile(args.profile, jit_compile=False)
     corpus = data.load_corpus(None, args.lines or P.corpus_max_lines)
-    n_valid = max(1, len(corpus) // 10)
-    vocab = text.build_vocabulary(corpus[n_valid:], P.vocab_size, lowercase=P.lowercase)
+    train_lines, valid_lines = ch01.split_corpus(corpus, args.seed)  # notebook 01's split
+    vocab = text.build_vocabulary(train_lines, P.vocab_size, lowercase=P.lowercase)
     tokenizer = text.make_tokenizer(vocab, P.seq_len, lowercase=P.lowercase)
     global_batch = args.global_batch or P.mlm_batch_size
     seed_everything(args.seed)
-    nb = from_notebook(NOTEBOOK, FROM_NOTEBOOK, {"keras": keras, "keras_hub": keras_hub, "tf": tf, "np": np, "text": text, "P": P, "vocab": vocab})
+    mask_len = ch01.mask_length(P.seq_len, P.mlm_mask_rate)
+    masker = ch01.mlm_masker(len(vocab), P.mlm_mask_rate, mask_len)
 
     # The masked batches are drawn once, by the notebook's pipeline, and every run trains on them: tf.distribute
     # rebuilds the input pipeline it is given, which draws other random masks than the same pipeline on one device.
     def draw(lines, **shuffle):
-        batches = nb["mlm_dataset"](text.token_windows(tokenizer, lines), nb["masker"], global_batch, **shuffle)
+        batches = ch01.mlm_dataset(text.token_windows(tokenizer, lines), masker, global_batch, **shuffle)
         return tree.map_structure(lambda *parts: np.concatenate(parts), *batches.as_numpy_iterator())
 
-    train = draw(corpus[n_valid:], shuffle=True, seed=args.seed)
-    valid = draw(corpus[:n_valid])
+    train = draw(train_lines, shuffle=True, seed=args.seed)
+    valid = draw(valid_lines)
     steps_per_pass = len(train[1]) // global_batch  # full batches only, so that every replica gets its share
 
     for kind, strategy in strategies:
         # the same global batch for every strategy, hence the same learning rate
-        nb["training"] = training = distribute.plan(P.mlm_batch_size, P.mlm_learning_rate, strategy, global_batch=global_batch)
+        training = distribute.plan(P.mlm_batch_size, P.mlm_learning_rate, strategy, global_batch=global_batch)
         seed_everything(args.seed)  # the same initial weights
         with training.scope():
             sizes = (len(vocab), P.seq_len, P.hidden_dim, P.num_layers, P.num_heads, P.intermediate_dim)
-            encoder = nb["build_encoder"](*sizes, **({} if args.dropout is None else {"dropout": args.dropout}))
-            mlm = nb["build_mlm_model"](encoder, nb["mask_len"])
-            nb["compile_mlm"](mlm, steps=args.steps)
+            encoder = ch01.build_encoder(*sizes, **({} if args.dropout is None else {"dropout": args.dropout}))
+            mlm = ch01.build_mlm_model(encoder, mask_len)
+            ch01.compile_mlm(mlm, steps=args.steps, learning_rate=training.learning_rate, jit_compile=P.jit_compile)
         train_data = tf.data.Dataset.from_tensor_slices(train).batch(global_batch, drop_remainder=True).repeat()
         valid_data = tf.data.Dataset.from_tensor_slices(valid).batch(global_batch)
         losses, ends = [], []  # after each step: Keras' running mean of the training loss, the time

@@ -1,4 +1,11 @@
-"""Chapter 01 (self-supervised pretraining): what later chapters reuse of it, and its exercise checks."""
+"""Chapter 01 (self-supervised pretraining): what later chapters reuse of it, and its exercise checks.
+
+Notebook 01 shows and explains the lesson code below and calls it: the corpus split (:func:`split_corpus`), the
+masker (:func:`mask_length`, :func:`mlm_masker`), the masked data (:func:`mlm_dataset`), the encoder and its MLM
+head (:func:`build_encoder`, :func:`build_mlm_model`) and the optimiser (:func:`warmup_cosine_adamw`, used by
+:func:`compile_mlm`). Notebook 09 reuses the split and the optimiser; the benchmarks build, mask and train the
+same way (``bench/mlm_worker.py``, ``bench/bench_speed_vs_transformers.py``, ``bench/bench_checkpoints.py``).
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -49,6 +56,120 @@ SIZES = {
         num_heads=4, intermediate_dim=1024, lowercase=True, mlm_epochs=20, mlm_batch_size=128, mlm_learning_rate=5e-4,
         mlm_mask_rate=0.15, jit_compile=True, dapt_epochs=10),
 }
+
+# --- the lesson code notebook 01 shows, reused by notebook 09 and the benchmarks --------------------------------------
+
+
+def split_corpus(lines, seed):
+    """``(train_lines, valid_lines)``: the lines shuffled with ``seed``; the first 10 % of them (at least one line)
+    held out for validation, the rest for training."""
+    import numpy as np
+
+    order = np.random.default_rng(seed).permutation(len(lines))
+    n_valid = max(1, len(lines) // 10)
+    valid_lines = [lines[i] for i in order[:n_valid]]
+    train_lines = [lines[i] for i in order[n_valid:]]
+    return train_lines, valid_lines
+
+
+def build_encoder(vocab_size, seq_len, hidden_dim, num_layers, num_heads, intermediate_dim, dropout=0.1):
+    """A BERT-style encoder: token ids (batch, seq_len) -> hidden states (batch, seq_len, hidden_dim)."""
+    import keras
+    import keras_hub
+
+    token_ids = keras.Input(shape=(seq_len,), dtype="int32", name="token_ids")
+    x = keras_hub.layers.TokenAndPositionEmbedding(
+        vocabulary_size=vocab_size, sequence_length=seq_len, embedding_dim=hidden_dim, name="embedding"
+    )(token_ids)
+    x = keras.layers.LayerNormalization(epsilon=1e-5, name="embedding_norm")(x)
+    x = keras.layers.Dropout(dropout, name="embedding_dropout")(x)
+    padding_mask = keras.ops.not_equal(token_ids, 0)  # attention ignores the [PAD] positions
+    for i in range(num_layers):
+        x = keras_hub.layers.TransformerEncoder(
+            intermediate_dim=intermediate_dim, num_heads=num_heads, dropout=dropout,
+            activation="gelu", name=f"transformer_{i}",
+        )(x, padding_mask=padding_mask)
+    return keras.Model(token_ids, x, name="encoder")
+
+
+def mask_length(seq_len, mask_rate):
+    """Room for the masked positions of one window: 1.5 times the expected number, at least 1."""
+    return max(1, int(round(seq_len * mask_rate * 1.5)))
+
+
+def mlm_masker(vocab_size, mask_rate, mask_len):
+    """BERT's recipe: ``mask_rate`` of the tokens (never [PAD]) are targets; of those 80 % become [MASK], 10 % a
+    random token, 10 % stay as they are."""
+    import keras_hub
+
+    from labkit.blocks.text import MASK_ID, PAD_ID
+
+    return keras_hub.layers.MaskedLMMaskGenerator(
+        vocabulary_size=vocab_size, mask_selection_rate=mask_rate, mask_token_id=MASK_ID,
+        mask_selection_length=mask_len, unselectable_token_ids=[PAD_ID],
+        mask_token_rate=0.8, random_token_rate=0.1,
+    )
+
+
+def mlm_dataset(token_ids, masker, batch_size, shuffle=False, seed=0):
+    """Batches of ``(inputs, targets, sample_weights)`` for MLM, masked afresh each epoch by ``masker``."""
+    import tensorflow as tf
+
+    data = tf.data.Dataset.from_tensor_slices(token_ids)
+    if shuffle:
+        data = data.shuffle(len(token_ids), seed=seed, reshuffle_each_iteration=True)
+
+    def mask(window):
+        m = masker(window)
+        inputs = {"token_ids": m["token_ids"], "mask_positions": m["mask_positions"]}
+        return inputs, m["mask_ids"], m["mask_weights"]  # weights: 0 where fewer tokens were masked
+
+    # one window per call, in order: the masker's random draws then come in a fixed order, so the
+    # same seed gives the same masks (masking whole batches in parallel races, and runs differ)
+    return data.map(mask).batch(batch_size)
+
+
+def build_mlm_model(encoder, mask_len):
+    """Encoder + a masked-LM head that predicts the original token at each of ``mask_len`` masked positions."""
+    import keras
+    import keras_hub
+
+    token_ids = keras.Input(shape=encoder.input_shape[1:], dtype="int32", name="token_ids")
+    mask_positions = keras.Input(shape=(mask_len,), dtype="int32", name="mask_positions")
+    hidden = encoder(token_ids)
+    head = keras_hub.layers.MaskedLMHead(
+        token_embedding=encoder.get_layer("embedding").token_embedding,  # tied: output = input embeddings
+        intermediate_activation="gelu", activation="softmax", name="mlm_head",
+    )
+    probs = head(hidden, mask_positions=mask_positions)
+    return keras.Model({"token_ids": token_ids, "mask_positions": mask_positions}, probs, name="mlm")
+
+
+def warmup_cosine_adamw(steps, learning_rate):
+    """A fresh AdamW optimizer for ``steps`` updates. The learning rate warms up linearly from 0 to
+    ``learning_rate`` over the first 10 % of the steps (large early updates would scramble the freshly
+    initialised attention), then decays to 0 along a cosine."""
+    import keras
+
+    schedule = keras.optimizers.schedules.CosineDecay(
+        0.0, decay_steps=steps - steps // 10, warmup_target=learning_rate, warmup_steps=steps // 10)
+    return keras.optimizers.AdamW(schedule, weight_decay=0.01)
+
+
+def compile_mlm(model, steps, learning_rate, jit_compile):
+    """:func:`warmup_cosine_adamw` for ``steps`` updates, the cross-entropy at the masked positions, and
+    masked-token accuracy; ``jit_compile``: XLA for the train step."""
+    import keras
+
+    model.compile(
+        optimizer=warmup_cosine_adamw(steps, learning_rate),
+        # the mean over the masked tokens, as in section 4's formula (Keras' default would divide by every
+        # slot, the empty ones too, and the loss would read low)
+        loss=keras.losses.SparseCategoricalCrossentropy(reduction="mean_with_sample_weight"),
+        weighted_metrics=["sparse_categorical_accuracy"],  # accuracy over the masked tokens only
+        jit_compile=jit_compile,
+    )
+
 
 # --- exercise checks: each computes the expected answer from the learner's own data (so checks hold with DATA_DIR too) ----------
 
