@@ -11,7 +11,8 @@ is the bundled one); it leaves the general encoder and the adapted one (after ma
 training texts of 02's two tasks). ``--reuse RUN`` takes them from the run folder of an earlier
 ``labkit run --only 01`` on the same corpus and intents instead (e.g. ``bench_realdata.py``'s layout, CoNLL-2003 as ``ner/``).
 Each arm then reads the unlabelled training messages with one more objective, and is fine-tuned on the
-smallest budget with ``labkit.ch02.fine_tune_classifier`` and 02's ``budget_indices`` and epochs:
+smallest budget with 02's recipe, defined once in ``labkit.ch02``: ``fine_tune_classifier``, ``budget_indices`` and
+``budget_epochs``:
 
 - ``scratch``, ``general``, ``adapted``: notebook 02's own arms;
 - ``simcse(...)``: unsupervised SimCSE (Gao et al. 2021): each message through the encoder twice with
@@ -31,13 +32,12 @@ pretrained model trails at few labels (scratch is measured again with the first,
 - ``adapted, linear probe first``: the head trained alone on the frozen encoder first, then everything
   (LP-FT, Kumar et al. 2022: a random head's first gradients can distort the features it reads).
 
-Per arm: 02's neighbour agreement on the validation messages (before any label) and test accuracy, mean and
-spread over the fine-tuning seeds (the encoders come from one 01 run, seed 42); the gain over scratch
-fine-tuned the same way.
+Per arm: 02's neighbour agreement (``ch02.neighbour_agreement``) on the validation messages (before any label)
+and test accuracy, mean and spread over the fine-tuning seeds (the encoders come from one 01 run, seed 42); the
+gain over scratch fine-tuned the same way.
 No targets: issue 10's +5-point target is judged by ``bench_realdata.py``.
 """
 import dataclasses
-import math
 import sys
 import tempfile
 import time
@@ -45,7 +45,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import labkit  # noqa: E402  - sets the Keras flags
-from common import finish, from_notebook, mean_and_spread, realdata_parser, write_banking77_split  # noqa: E402
+from common import finish, mean_and_spread, realdata_parser, write_banking77_split  # noqa: E402
 
 import numpy as np  # noqa: E402
 
@@ -55,7 +55,6 @@ from labkit.course.artifacts import load_encoder  # noqa: E402
 from labkit.course.runner import run_notebooks  # noqa: E402
 
 NEEDED = ("wikitext2/valid.txt", "banking77/train.csv")
-NOTEBOOK_02 = Path(__file__).resolve().parents[1] / "notebooks" / "02_fine_tuning.ipynb"
 ARMS = ("scratch", "general", "adapted", "simcse(general)", "simcse(adapted)", "rtd(adapted)", "scratch, batch 8",
         "adapted, batch 8", "adapted, frozen embeddings", "adapted, linear probe first")
 EPOCHS, BATCH, PEAK_RATE, TEMPERATURE, REPLACE_RATE = 3, 64, 3e-4, 0.05, 0.15
@@ -141,12 +140,9 @@ def fine_tune(encoder, recipe: str, train, valid, epochs: int, pretrained: bool)
     copy = keras.models.clone_model(encoder)
     copy.set_weights(encoder.get_weights())
     model = ch02.build_classifier(copy, len(names))
-    for trainable, rate in ((False, 10 * P.finetune_learning_rate), (True, P.finetune_learning_rate)):
-        copy.trainable = trainable  # the head alone, then everything
-        model.compile(optimizer=keras.optimizers.AdamW(rate, weight_decay=0.01),
-                      loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-        model.fit(*train, validation_data=valid, epochs=epochs, batch_size=P.finetune_batch_size, verbose=0,
-                  callbacks=[keras.callbacks.EarlyStopping("val_accuracy", patience=4, restore_best_weights=True)])
+    for trainable, rate in ((False, 10 * P.finetune_learning_rate), (True, None)):  # None: the profile's rate
+        copy.trainable = trainable  # the head alone (at the linear probe's rate, as in 02), then everything
+        ch02.fit_classifier(model, train, valid, P, epochs=epochs, learning_rate=rate)
     return model
 
 
@@ -175,14 +171,13 @@ with tempfile.TemporaryDirectory() as tmp:
 
 import keras  # noqa: E402
 
-notebook = from_notebook(NOTEBOOK_02, ("budget_indices", "neighbour_agreement"), {"np": np, "text": text})
 names = sorted(set(intents["train"].labels))
 split = {}
 for part in ("train", "valid", "test"):
     texts, labels, _ = text.split_unknown_labels(intents[part].texts, intents[part].labels, names)
     split[part] = (text.tokenize(tokenizer, texts), np.array([names.index(label) for label in labels]))
 low = min(P.label_budgets)
-epochs = math.ceil(P.cls_epochs / math.sqrt(low))  # notebook 02's epochs for this budget
+epochs = ch02.budget_epochs(P.cls_epochs, low)  # notebook 02's epochs for this budget
 measured = {arm: {"agreement": [], "accuracy": []} for arm in ARMS}
 for seed in args.seeds:
     for arm in ARMS:
@@ -196,10 +191,10 @@ for seed in args.seeds:
         else:
             encoder = continue_training(encoders[inner], objective, split["train"][0], seed)
         keras.utils.set_random_seed(seed)
-        keep = notebook["budget_indices"](split["train"][1], low, seed)
+        keep = ch02.budget_indices(split["train"][1], low, seed)
         labelled = (split["train"][0][keep], split["train"][1][keep])
         model = fine_tune(encoder, recipe, labelled, split["valid"], epochs, pretrained=start != "scratch")
-        measured[arm]["agreement"].append(notebook["neighbour_agreement"](encoder, *split["valid"]))
+        measured[arm]["agreement"].append(ch02.neighbour_agreement(encoder, *split["valid"]))
         measured[arm]["accuracy"].append(float(model.evaluate(*split["test"], verbose=0)[1]))
         print(f"seed {seed} {arm:>16}: neighbour agreement {measured[arm]['agreement'][-1]:.3f}, test accuracy at "
               f"{low:.0%} {measured[arm]['accuracy'][-1]:.3f} ({time.perf_counter() - t:.0f} s)", flush=True)

@@ -1,18 +1,27 @@
-"""Task heads on the pretrained encoder, defined once for every notebook that fine-tunes it.
+"""Notebook 02's code that later chapters and the benchmarks reuse, defined once; notebook 02 shows each piece and
+calls it.
 
-Notebook 02 shows and explains :func:`build_classifier` and :func:`build_tagger`; the case studies
-reuse them (05 and 06 through :func:`fine_tune_classifier`, the recipe 02 uses for its full
-fine-tuning arm).
+- the fine-tuning recipe: :func:`build_classifier` and :func:`build_tagger` (the heads on the pretrained encoder),
+  :func:`fine_tune_classifier` (every arm of 02's comparison; 05, 06, 09 and 10 fine-tune with it) with
+  :func:`fit_classifier` (its training half, for a model already built), :func:`fine_tune_tagger` (02 and 08);
+- the label budgets: :func:`budget_indices` (a class-balanced subset) and :func:`budget_epochs` (more epochs for a
+  smaller budget); :func:`neighbour_agreement` (what pretraining put in the sentence vectors);
+- tagging: :func:`decode_tags` (the most probable valid IOB2 sequence, :func:`viterbi` over :func:`iob2_allowed`)
+  and :func:`pack_sentences` (a document's sentences read together, long ones in overlapping windows), used by 02
+  and 08 on top of :mod:`labkit.blocks.text`'s sub-word alignment;
+- 02's profile fields (:class:`Sizes`), headline figures, budget plot and exercise checks.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
 import numpy as np
 
 from labkit.blocks import distribute
+from labkit.blocks.text import PAD_ID, word_pieces
 from labkit.course.exercises import check, close_to
 
 # the headline figures of notebook 02, each recorded with the baseline it must beat (tests/test_notebooks.py)
@@ -73,13 +82,14 @@ def build_tagger(encoder, num_tags, dropout=0.1):
 
 def fine_tune_classifier(encoder, num_classes: int, train: tuple[np.ndarray, np.ndarray],
                          valid: tuple[np.ndarray, np.ndarray], profile, epochs: int | None = None,
-                         pretrained: bool = True, verbose: int = 0):
-    """Full fine-tuning as in notebook 02: a copy of ``encoder`` (its weights, or fresh random ones when
-    ``pretrained`` is False) under :func:`build_classifier`, AdamW at the profile's fine-tuning learning rate and
-    batch size (the batch per replica: :func:`labkit.blocks.distribute.plan`), the weights of the epoch with the best
-    validation accuracy kept. ``encoder`` itself is left untouched.
+                         pretrained: bool = True, frozen: bool = False, learning_rate: float | None = None,
+                         verbose: int = 0):
+    """Notebook 02's fine-tuning: a copy of ``encoder`` (its weights, or fresh random ones when ``pretrained`` is
+    False; frozen when ``frozen`` is True, so that only the head learns: the linear probe) under
+    :func:`build_classifier`, trained by :func:`fit_classifier`. ``encoder`` itself is left untouched.
 
-    ``train`` and ``valid`` are ``(token_ids, label_ids)``; returns the model and its Keras history.
+    ``train`` and ``valid`` are ``(token_ids, label_ids)``; ``epochs`` defaults to the profile's ``cls_epochs``,
+    ``learning_rate`` to the profile's (see :func:`fit_classifier`). Returns the model and its Keras history.
     """
     import keras
 
@@ -88,13 +98,55 @@ def fine_tune_classifier(encoder, num_classes: int, train: tuple[np.ndarray, np.
         copy = keras.models.clone_model(encoder)  # same architecture, fresh random weights
         if pretrained:
             copy.set_weights(encoder.get_weights())
+        if frozen:
+            copy.trainable = False
         model = build_classifier(copy, num_classes)
-        model.compile(optimizer=keras.optimizers.AdamW(training.learning_rate, weight_decay=0.01),
-                      loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    history = model.fit(*train, validation_data=valid, epochs=epochs or profile.cls_epochs,
-                        batch_size=training.batch_size, verbose=verbose,
-                        callbacks=[keras.callbacks.EarlyStopping("val_accuracy", patience=4, restore_best_weights=True)])
+    history = fit_classifier(model, train, valid, profile, epochs, learning_rate, verbose)
     return model, history
+
+
+def fit_classifier(model, train: tuple[np.ndarray, np.ndarray], valid: tuple[np.ndarray, np.ndarray], profile,
+                   epochs: int | None = None, learning_rate: float | None = None, verbose: int = 0):
+    """The training half of :func:`fine_tune_classifier`, for a model built under the same strategy: AdamW (weight
+    decay 0.01) at ``learning_rate`` (default: the profile's fine-tuning rate) with the profile's batch (the batch
+    per replica, the rate scaled to the global batch: :func:`labkit.blocks.distribute.plan`), for ``epochs``
+    (default: the profile's ``cls_epochs``), the weights of the epoch with the best validation accuracy kept.
+    Returns the Keras history.
+    """
+    import keras
+
+    training = distribute.plan(profile.finetune_batch_size, profile.finetune_learning_rate)
+    with training.scope():
+        model.compile(optimizer=keras.optimizers.AdamW(learning_rate or training.learning_rate, weight_decay=0.01),
+                      loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model.fit(*train, validation_data=valid, epochs=epochs or profile.cls_epochs,
+                     batch_size=training.batch_size, verbose=verbose,
+                     callbacks=[keras.callbacks.EarlyStopping("val_accuracy", patience=4, restore_best_weights=True)])
+
+
+def budget_indices(labels: np.ndarray, fraction: float, seed: int) -> np.ndarray:
+    """A class-balanced random subset: `fraction` of each class, at least one example per class."""
+    rng = np.random.default_rng(seed)
+    picks = [rng.permutation(np.flatnonzero(labels == c))[: max(1, round(fraction * np.sum(labels == c)))]
+             for c in np.unique(labels)]
+    return np.sort(np.concatenate(picks))
+
+
+def budget_epochs(epochs: int, fraction: float) -> int:
+    """The epochs for a budget of ``fraction`` of the labels: ``epochs`` (the full set's) grown as 1/sqrt(fraction),
+    so a smaller budget gets more epochs but never more optimizer steps than a larger one."""
+    return math.ceil(epochs / math.sqrt(fraction))
+
+
+def neighbour_agreement(encoder, token_ids: np.ndarray, labels: np.ndarray) -> float:
+    """Share of messages whose nearest other message (cosine of mean-pooled hidden states) has their label."""
+    hidden = encoder.predict(token_ids, verbose=0)
+    real = (token_ids != PAD_ID)[..., None]
+    vectors = (hidden * real).sum(1) / real.sum(1)
+    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    similarity = unit @ unit.T
+    np.fill_diagonal(similarity, -np.inf)  # a message is not its own neighbour
+    return float(np.mean(labels[similarity.argmax(1)] == labels))
 
 
 def fine_tune_tagger(encoder, num_tags: int, train, valid, profile, epochs: int | None = None, verbose: int = 0):
@@ -120,6 +172,127 @@ def fine_tune_tagger(encoder, num_tags: int, train, valid, profile, epochs: int 
                         epochs=epochs or profile.ner_epochs, batch_size=training.batch_size, verbose=verbose,
                         callbacks=[keras.callbacks.EarlyStopping("val_accuracy", patience=4, restore_best_weights=True)])
     return model, history
+
+
+# --- tagging: reading tags out, and sentences packed per document ----------------------------------------------
+
+
+def decode_tags(scores: Sequence[np.ndarray], tag_names: Sequence[str], constrained: bool = True) -> list[list[str]]:
+    """Tags from per-word tag probabilities, one ``(words, n_tags)`` array per sentence.
+
+    ``constrained``: the most probable tag sequence that is valid IOB2 (:func:`viterbi`; no ``I-X`` unless
+    ``B-X`` or ``I-X`` comes just before); otherwise each word's own most probable tag.
+    """
+    allowed = iob2_allowed(tag_names)
+    out = []
+    for sentence in scores:
+        log_probs = np.log(np.asarray(sentence, "float64").reshape(-1, len(tag_names)) + 1e-12)
+        best = viterbi(log_probs, allowed) if constrained else log_probs.argmax(-1)
+        out.append([tag_names[t] for t in best])
+    return out
+
+
+def iob2_allowed(tag_names: Sequence[str]) -> np.ndarray:
+    """``allowed[a, b]``: tag b may follow tag a; row ``-1`` (an extra row) is the sentence start."""
+    k = len(tag_names)
+    allowed = np.ones((k + 1, k), bool)
+    for b, tag in enumerate(tag_names):
+        if tag.startswith("I-"):
+            allowed[:, b] = [prev in ("B-" + tag[2:], tag) for prev in tag_names] + [False]
+    return allowed
+
+
+def viterbi(scores: np.ndarray, allowed: np.ndarray) -> list[int]:
+    """The tag sequence with the highest total log-probability among the allowed ones."""
+    if not len(scores):
+        return []
+    penalty = np.where(allowed, 0.0, -np.inf)
+    best = scores[0] + penalty[-1]
+    back = np.zeros(scores.shape, int)
+    for w in range(1, len(scores)):
+        total = best[:, None] + penalty[:-1]
+        back[w] = total.argmax(0)
+        best = total.max(0) + scores[w]
+    path = [int(best.argmax())]
+    for w in range(len(scores) - 1, 0, -1):
+        path.append(int(back[w, path[-1]]))
+    return path[::-1]
+
+
+@dataclass
+class PackedSentences:
+    """Sentences joined per document into sequences, and the sequences cut into windows that fit the model.
+
+    ``words`` and ``tags``: one list per *window* (what :func:`labkit.blocks.text.align_tags` takes). ``sizes``: per
+    sequence, the word counts of its sentences. ``windows``: per window ``(sequence, first word,
+    first owned word, end of owned words)``, in the sequence's word numbering; each word is owned by
+    exactly one window, the one where it sits farthest from a cut.
+    """
+
+    words: list[list[str]]
+    tags: list[list[str]]
+    sizes: list[list[int]]
+    windows: list[tuple[int, int, int, int]]
+
+    def unpack(self, per_window: Sequence[Sequence]) -> list[list]:
+        """Stitch per-word values of the windows back into one list per original sentence."""
+        sequences = [[] for _ in self.sizes]
+        for values, (seq, first, own_from, own_to) in zip(per_window, self.windows):
+            sequences[seq].extend(values[own_from - first: own_to - first])
+        out = []
+        for values, sizes in zip(sequences, self.sizes):
+            start = 0
+            for n in sizes:
+                out.append(list(values[start: start + n]))
+                start += n
+        return out
+
+
+def pack_sentences(tokenizer, sentences) -> PackedSentences:
+    """Join consecutive sentences of one document into sequences of at most ``seq_len`` sub-words.
+
+    ``sentences`` are ``labkit.data.TaggedSentence``; those with ``doc`` None (a file without
+    document marks) stay one per sequence. Packing lets the tagger read a sentence with its
+    neighbours (an article names "Peter Blackburn" in full before it says "Blackburn") and spends less
+    compute on padding. A sentence longer than ``seq_len`` sub-words is cut into windows that overlap
+    by about half their words, so no word is left untagged; :meth:`PackedSentences.unpack` stitches them.
+    """
+    seq_len = tokenizer.sequence_length
+    pieces = iter(word_pieces(tokenizer, [w for s in sentences for w in s.tokens]))
+    groups, last_doc, used = [], None, 0  # each group: (words, tags, sizes, sub-word counts)
+    for s in sentences:
+        lengths = [min(seq_len, max(1, len(next(pieces)))) for _ in s.tokens]
+        if not groups or s.doc is None or s.doc != last_doc or used + sum(lengths) > seq_len:
+            groups.append(([], [], [], []))
+            used, last_doc = 0, s.doc
+        words, tags, sizes, counts = groups[-1]
+        words += s.tokens
+        tags += s.tags
+        sizes.append(len(s.tokens))
+        counts += lengths
+        used += sum(lengths)
+    packed = PackedSentences([], [], [g[2] for g in groups], [])
+    for seq, (words, tags, _, counts) in enumerate(groups):
+        spans = _windows(counts, seq_len)
+        cuts = [0] + [(nxt[0] + cur[1]) // 2 for cur, nxt in zip(spans, spans[1:])] + [len(words)]
+        for (first, stop), own_from, own_to in zip(spans, cuts, cuts[1:]):
+            packed.words.append(words[first:stop])
+            packed.tags.append(tags[first:stop])
+            packed.windows.append((seq, first, own_from, own_to))
+    return packed
+
+
+def _windows(counts: list[int], seq_len: int) -> list[tuple[int, int]]:
+    """``(first, stop)`` word ranges of at most ``seq_len`` sub-words that cover all words, overlapping."""
+    spans, first = [], 0
+    while True:
+        stop, used = first, 0
+        while stop < len(counts) and used + counts[stop] <= seq_len:
+            used, stop = used + counts[stop], stop + 1
+        spans.append((first, stop))
+        if stop >= len(counts):
+            return spans
+        first = max(first + 1, (first + stop) // 2)  # the next window starts half-way: about half overlaps
 
 
 # --- plots ----------------------------------------------------------------------------------------------------
@@ -148,7 +321,7 @@ def plot_budget_curves(accuracy: Mapping[str, Mapping[float, float]], title: str
 
 def check_budget_size(lab, answer, expected) -> str:
     return check(lab, "02.1 budget size", answer, lambda a: a == expected,
-                 "budget_indices(y_train, fraction, SEED) returns the indices the smallest budget keeps")
+                 "ch02.budget_indices(y_train, fraction, SEED) returns the indices the smallest budget keeps")
 
 
 def check_macro_f1(lab, answer, y_true, y_pred) -> str:

@@ -159,7 +159,7 @@ def test_first_piece_alignment_and_round_trip(bert_cased):
     assert ck.tokenizer.words(aligned, 0) == sentences[0] and ck.tokenizer.words(aligned, 1) == sentences[1]
     # tag probabilities per token -> per word -> tags: the gold tags come back
     probs = np.eye(len(names))[aligned.tag_ids]
-    assert text.decode_tags(text.word_scores(aligned, probs), names) == tags
+    assert ch02.decode_tags(text.word_scores(aligned, probs), names) == tags
     # words that do not fit are cut whole, [SEP] still closes the row
     short = WordPieces(ck.tokenizer.wordpiece, 8, ck.tokenizer.start_id, ck.tokenizer.end_id)
     cut = short.align(sentences[:1], tags[:1], {t: i for i, t in enumerate(names)})

@@ -51,7 +51,7 @@ def test_02_fine_tunes_a_preset_folder_beside_the_kits_arms(executed, tmp_path):
     cells = nbformat.read(out / path.name, as_version=4).cells
     (scale,) = [c for c in cells if c.cell_type == "code" and "plot_budget_curves(scale" in c.source]
     assert any("image/png" in o.get("data", {}) for o in scale.outputs), "the scale figure is shown"
-    (arm,) = [c for c in cells if c.cell_type == "code" and 'train_classifier("checkpoint"' in c.source]
+    (arm,) = [c for c in cells if c.cell_type == "code" and 'train_arm("checkpoint"' in c.source]
     printed = "".join(o.get("text", "") for o in arm.outputs)
     assert "tiny_bert (0.0M parameters, pretraining text not recorded)" in printed and "checkpoint on  25%" in printed
 

@@ -1,8 +1,10 @@
-"""WordPiece vocabulary, tokenizer, token windows and NER label alignment, on tiny inputs."""
+"""WordPiece vocabulary, tokenizer, token windows and NER label alignment (labkit.blocks.text), and notebook 02's
+constrained decoding and sentence packing (labkit.ch02) on top of them, on tiny inputs."""
 import labkit  # noqa: F401  - first, so TensorFlow gets the legacy-Keras flag
 import numpy as np
 import pytest
 
+from labkit import ch02
 from labkit.blocks import text
 
 CORPUS = ["Peter Blackburn lost his debit card in Brussels.", "The bank froze the card and sent a new one."] * 30
@@ -71,7 +73,7 @@ def test_align_tags_labels_first_sub_words_and_reads_them_back(vocab):
     pieces = text.make_tokenizer(vocab, None)(["visited"])[0]
     assert starts[3] - starts[2] == len(pieces)  # "visited" is split into its sub-words in between
     names = ["O", "B-PER", "I-PER", "B-LOC"]
-    assert text.decode_tags(text.word_scores(aligned, one_hot(aligned.tag_ids, 4)), names) == tags
+    assert ch02.decode_tags(text.word_scores(aligned, one_hot(aligned.tag_ids, 4)), names) == tags
 
 
 def test_align_tags_cuts_at_seq_len_and_names_unknown_tags(vocab):
@@ -94,13 +96,13 @@ def test_constrained_decoding_repairs_an_invalid_iob2_sequence():
                        [0.1, 0.1, 0.2, 0.1, 0.5],    # I-ORG is likeliest, but cannot follow B-PER
                        [0.6, 0.1, 0.1, 0.1, 0.1],    # O
                        [0.3, 0.1, 0.4, 0.1, 0.1]]])  # I-PER cannot follow O
-    assert text.decode_tags(probs, names, constrained=False) == [["B-PER", "I-ORG", "O", "I-PER"]]
-    best = text.decode_tags(probs, names)[0]
+    assert ch02.decode_tags(probs, names, constrained=False) == [["B-PER", "I-ORG", "O", "I-PER"]]
+    best = ch02.decode_tags(probs, names)[0]
     assert best == ["B-PER", "I-PER", "O", "O"]
     # every I-X now follows B-X or I-X, and no sentence starts with I-
     starts_ok = probs.copy()
     starts_ok[0, 0] = [0.1, 0.1, 0.6, 0.1, 0.1]
-    assert text.decode_tags(starts_ok, names)[0][0] != "I-PER"
+    assert ch02.decode_tags(starts_ok, names)[0][0] != "I-PER"
 
 
 def test_pack_sentences_joins_a_documents_sentences_and_unpacks_them(vocab):
@@ -112,11 +114,11 @@ def test_pack_sentences_joins_a_documents_sentences_and_unpacks_them(vocab):
                  TaggedSentence(["Brussels"], ["B-LOC"], doc=1),
                  TaggedSentence(["the", "bank"], ["O", "O"], doc=None),
                  TaggedSentence(["the", "card"], ["O", "O"], doc=None)]
-    packed = text.pack_sentences(tokenizer, sentences)
+    packed = ch02.pack_sentences(tokenizer, sentences)
     assert packed.sizes == [[2, 2], [1], [2], [2]]  # documents never mix; unmarked sentences stay alone
     assert packed.words[0] == ["Peter", "lost", "his", "card"] and packed.tags[0] == ["B-PER", "O", "O", "O"]
     assert packed.unpack(packed.words) == [s.tokens for s in sentences]
-    small = text.pack_sentences(text.make_tokenizer(vocab, 3), sentences[:2])
+    small = ch02.pack_sentences(text.make_tokenizer(vocab, 3), sentences[:2])
     assert small.sizes == [[2], [2]]  # "Peter lost" fills most of 3 sub-words: no room for the next one
 
 
@@ -126,7 +128,7 @@ def test_a_sentence_longer_than_seq_len_is_windowed_and_stitched_without_losing_
     tokenizer = text.make_tokenizer(vocab, 6)
     words = [f"w{i}" for i in range(17)]  # each an unknown word: one [UNK] sub-word
     long = TaggedSentence(words, ["O"] * 17, doc=None)
-    packed = text.pack_sentences(tokenizer, [TaggedSentence(["the", "card"], ["O", "O"], doc=None), long])
+    packed = ch02.pack_sentences(tokenizer, [TaggedSentence(["the", "card"], ["O", "O"], doc=None), long])
     assert all(len(w) <= 6 for w in packed.words) and len(packed.words) > 3
     seq = [w for w in packed.windows if w[0] == 1]
     assert seq[0][2] == 0 and seq[-1][3] == 17  # the owned ranges cover the sentence ...

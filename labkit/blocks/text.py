@@ -1,4 +1,7 @@
-"""Tokenizer plumbing: WordPiece vocabularies, tokenizers, and label alignment for tagging.
+"""Tokenizer plumbing: WordPiece vocabularies and tokenizers, token windows, labels a model cannot predict set
+aside, and the sub-word bookkeeping of tagging (each word's tag on its first sub-word, :func:`align_tags`, and
+each word's scores read back from it, :func:`word_scores`). How tags are decoded into IOB2 sequences and how
+sentences are packed per document is notebook 02's lesson, in :mod:`labkit.ch02`.
 
 The special tokens sit at fixed ids so that padding is always 0::
 
@@ -172,124 +175,6 @@ def word_scores(aligned: AlignedTags, probs: np.ndarray) -> list[np.ndarray]:
     Returns one ``(words_kept, n_tags)`` array per row of ``aligned``.
     """
     return [np.asarray(probs[i])[np.flatnonzero(aligned.weights[i])] for i in range(len(aligned.weights))]
-
-
-def decode_tags(scores: Sequence[np.ndarray], tag_names: Sequence[str], constrained: bool = True) -> list[list[str]]:
-    """Tags from per-word tag probabilities, one ``(words, n_tags)`` array per sentence.
-
-    ``constrained``: the most probable tag sequence that is valid IOB2 (Viterbi; no ``I-X`` unless
-    ``B-X`` or ``I-X`` comes just before); otherwise each word's own most probable tag.
-    """
-    allowed = _iob2_allowed(tag_names)
-    out = []
-    for sentence in scores:
-        log_probs = np.log(np.asarray(sentence, "float64").reshape(-1, len(tag_names)) + 1e-12)
-        best = _viterbi(log_probs, allowed) if constrained else log_probs.argmax(-1)
-        out.append([tag_names[t] for t in best])
-    return out
-
-
-def _iob2_allowed(tag_names: Sequence[str]) -> np.ndarray:
-    """``allowed[a, b]``: tag b may follow tag a; row ``-1`` (an extra row) is the sentence start."""
-    k = len(tag_names)
-    allowed = np.ones((k + 1, k), bool)
-    for b, tag in enumerate(tag_names):
-        if tag.startswith("I-"):
-            allowed[:, b] = [prev in ("B-" + tag[2:], tag) for prev in tag_names] + [False]
-    return allowed
-
-
-def _viterbi(scores: np.ndarray, allowed: np.ndarray) -> list[int]:
-    """The tag sequence with the highest total log-probability among the allowed ones."""
-    if not len(scores):
-        return []
-    penalty = np.where(allowed, 0.0, -np.inf)
-    best = scores[0] + penalty[-1]
-    back = np.zeros(scores.shape, int)
-    for w in range(1, len(scores)):
-        total = best[:, None] + penalty[:-1]
-        back[w] = total.argmax(0)
-        best = total.max(0) + scores[w]
-    path = [int(best.argmax())]
-    for w in range(len(scores) - 1, 0, -1):
-        path.append(int(back[w, path[-1]]))
-    return path[::-1]
-
-
-@dataclass
-class PackedSentences:
-    """Sentences joined per document into sequences, and the sequences cut into windows that fit the model.
-
-    ``words`` and ``tags``: one list per *window* (what :func:`align_tags` takes). ``sizes``: per
-    sequence, the word counts of its sentences. ``windows``: per window ``(sequence, first word,
-    first owned word, end of owned words)``, in the sequence's word numbering; each word is owned by
-    exactly one window, the one where it sits farthest from a cut.
-    """
-
-    words: list[list[str]]
-    tags: list[list[str]]
-    sizes: list[list[int]]
-    windows: list[tuple[int, int, int, int]]
-
-    def unpack(self, per_window: Sequence[Sequence]) -> list[list]:
-        """Stitch per-word values of the windows back into one list per original sentence."""
-        sequences = [[] for _ in self.sizes]
-        for values, (seq, first, own_from, own_to) in zip(per_window, self.windows):
-            sequences[seq].extend(values[own_from - first: own_to - first])
-        out = []
-        for values, sizes in zip(sequences, self.sizes):
-            start = 0
-            for n in sizes:
-                out.append(list(values[start: start + n]))
-                start += n
-        return out
-
-
-def pack_sentences(tokenizer, sentences) -> PackedSentences:
-    """Join consecutive sentences of one document into sequences of at most ``seq_len`` sub-words.
-
-    ``sentences`` are ``labkit.data.TaggedSentence``; those with ``doc`` None (a file without
-    document marks) stay one per sequence. Packing lets the tagger read a sentence with its
-    neighbours (an article names "Peter Blackburn" in full before it says "Blackburn") and spends less
-    compute on padding. A sentence longer than ``seq_len`` sub-words is cut into windows that overlap
-    by about half their words, so no word is left untagged; :meth:`PackedSentences.unpack` stitches them.
-    """
-    seq_len = tokenizer.sequence_length
-    pieces = iter(word_pieces(tokenizer, [w for s in sentences for w in s.tokens]))
-    groups, last_doc, used = [], None, 0  # each group: (words, tags, sizes, sub-word counts)
-    for s in sentences:
-        lengths = [min(seq_len, max(1, len(next(pieces)))) for _ in s.tokens]
-        if not groups or s.doc is None or s.doc != last_doc or used + sum(lengths) > seq_len:
-            groups.append(([], [], [], []))
-            used, last_doc = 0, s.doc
-        words, tags, sizes, counts = groups[-1]
-        words += s.tokens
-        tags += s.tags
-        sizes.append(len(s.tokens))
-        counts += lengths
-        used += sum(lengths)
-    packed = PackedSentences([], [], [g[2] for g in groups], [])
-    for seq, (words, tags, _, counts) in enumerate(groups):
-        spans = _windows(counts, seq_len)
-        cuts = [0] + [(nxt[0] + cur[1]) // 2 for cur, nxt in zip(spans, spans[1:])] + [len(words)]
-        for (first, stop), own_from, own_to in zip(spans, cuts, cuts[1:]):
-            packed.words.append(words[first:stop])
-            packed.tags.append(tags[first:stop])
-            packed.windows.append((seq, first, own_from, own_to))
-    return packed
-
-
-def _windows(counts: list[int], seq_len: int) -> list[tuple[int, int]]:
-    """``(first, stop)`` word ranges of at most ``seq_len`` sub-words that cover all words, overlapping."""
-    spans, first = [], 0
-    while True:
-        stop, used = first, 0
-        while stop < len(counts) and used + counts[stop] <= seq_len:
-            used, stop = used + counts[stop], stop + 1
-        spans.append((first, stop))
-        if stop >= len(counts):
-            return spans
-        first = max(first + 1, (first + stop) // 2)  # the next window starts half-way: about half overlaps
 
 
 def word_pieces(tokenizer, words: list[str]) -> list[list[int]]:

@@ -158,7 +158,7 @@ def load_ner_tagger(lab):
 
     ``model`` maps token ids ``(batch, seq_len)`` to per-token tag probabilities
     ``(batch, seq_len, len(tag_names))``; a word's tag is read at its first sub-word
-    (``labkit.blocks.text.align_tags``, ``word_scores`` and ``decode_tags`` do the bookkeeping).
+    (``labkit.blocks.text.align_tags`` and ``word_scores`` do the bookkeeping, ``labkit.ch02.decode_tags`` the tags).
     """
     return _load_finetuned(lab, "ner_tagger")
 
