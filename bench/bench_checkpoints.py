@@ -40,9 +40,9 @@ import keras  # noqa: E402
 import keras_hub  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
-from common import ROOT, Target, finish, median, parser  # noqa: E402
+from common import Target, finish, median, parser  # noqa: E402
 
-from labkit import ch01, ch02
+from labkit import ch01, ch02  # noqa: E402
 from labkit.blocks import checkpoints  # noqa: E402
 from labkit.course.profiles import get_profile  # noqa: E402
 

@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import labkit  # noqa: E402  - sets the Keras flags
+import labkit  # noqa: E402, F401  - sets the Keras flags
 from common import Target, finish, mean_and_spread, median, realdata_parser  # noqa: E402
 
 NEEDED = ("movielens/u.data", "movielens/u.item", "movielens/u.user")

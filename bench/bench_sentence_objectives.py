@@ -49,7 +49,7 @@ from common import finish, mean_and_spread, realdata_parser, write_banking77_spl
 
 import numpy as np  # noqa: E402
 
-from labkit import ch02, data
+from labkit import ch01, ch02, data  # noqa: E402
 from labkit.blocks import text  # noqa: E402
 from labkit.course.artifacts import load_encoder  # noqa: E402
 from labkit.course.runner import run_notebooks  # noqa: E402
@@ -78,9 +78,7 @@ def continue_training(encoder, objective: str, messages: np.ndarray, seed: int):
     detector = keras.layers.Dense(1, name="replaced")  # rtd's head, dropped afterwards
     detector.build((None, None, model.output_shape[-1]))
     steps = EPOCHS * (len(messages) // BATCH)
-    schedule = keras.optimizers.schedules.CosineDecay(0.0, steps - steps // 10, warmup_target=PEAK_RATE,
-                                                      warmup_steps=steps // 10)
-    optimizer = keras.optimizers.AdamW(schedule, weight_decay=0.01)
+    optimizer = ch01.warmup_cosine_adamw(steps, PEAK_RATE)  # 01's schedule
     weights = model.trainable_variables + (detector.trainable_variables if objective == "rtd" else [])
     real_ids = messages[messages >= len(text.SPECIAL_TOKENS)]
     unigram = tf.constant(np.log(np.bincount(real_ids, minlength=model.get_layer("embedding").vocabulary_size) + 1e-9)[None],

@@ -141,28 +141,3 @@ def write_banking77_split(real: Path, intents_dir: Path, seed: int = 0) -> None:
     for name, part in (("train", rows[:cut]), ("test", rows[cut:])):
         with open(intents_dir / f"{name}.csv", "w", newline="", encoding="utf-8") as f:
             csv.writer(f).writerows([header, *part])
-
-
-def from_notebook(notebook: Path, names: tuple[str, ...], namespace: dict) -> dict:
-    """Run ``notebook``'s own top-level ``def``s, ``class``es and assignments of ``names`` (not the rest of their
-    cells), in notebook order, in ``namespace`` (which provides what they read: ``keras``, ``P``...). Returns
-    ``namespace``.
-
-    Benchmarks time what learners run: a model defined only in a notebook's cells is read from there."""
-    import ast
-
-    import nbformat
-
-    def defines(node):
-        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
-            return node.name in names
-        return isinstance(node, ast.Assign) and any(getattr(t, "id", None) in names for t in node.targets)
-
-    for cell in nbformat.read(notebook, as_version=4).cells:
-        if cell.cell_type == "code" and any(name in cell.source for name in names):
-            wanted = [node for node in ast.parse(cell.source).body if defines(node)]
-            exec(compile(ast.Module(wanted, type_ignores=[]), notebook.name, "exec"), namespace)
-    missing = [name for name in names if name not in namespace]
-    if missing:
-        raise SystemExit(f"{notebook.name} no longer defines {missing}: update the benchmark that reads them")
-    return namespace

@@ -8,6 +8,8 @@ import matplotlib.pyplot as plt
 
 from labkit.course.exercises import check, close_to
 
+# the bundled data folders notebook 00 reads (what DATA_DIR="real" fetches for it: labkit.course.fetch)
+DATA_FOLDERS = ("corpus", "intents", "ner")
 # the headline figures of notebook 00, each recorded with the baseline it must beat (tests/test_notebooks.py)
 HEADLINES: list[str] = []
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from labkit.course.exercises import check, close_to
 
+# the bundled data folders notebook 01 reads (what DATA_DIR="real" fetches for it: labkit.course.fetch)
+DATA_FOLDERS = ("corpus", "intents", "ner")
 # the headline figures of notebook 01, each recorded with the baseline it must beat (tests/test_notebooks.py)
 HEADLINES = [
     "mlm_val_accuracy", "dapt_val_accuracy",

@@ -1,4 +1,4 @@
-"""The instruction world: a small grid where an agent must walk to the object an instruction names.
+"""Chapter 03's instruction world (04 and 10 use it too): a small grid where an agent must walk to the object an instruction names.
 
 Each episode draws a layout (the agent and a few coloured objects on a grid) and an
 English instruction such as "walk to the blue key". The agent gets reward 1 for stepping
@@ -24,6 +24,9 @@ Generalisation is measured with held-out parts of the language:
 * ``split="train"``: training paraphrases, training (colour, kind) combinations;
 * ``split="heldout_paraphrase"``: paraphrases never seen in training, same combinations;
 * ``split="heldout_combination"``: training paraphrases, combinations never asked for in training.
+
+Also what the course plumbing reads from the chapter (``HEADLINES``, ``DATA_FOLDERS``, ``Sizes`` and ``SIZES``:
+:mod:`labkit.course.chapters`), its plots (the grid paths, rollout frames) and its exercise checks.
 """
 from __future__ import annotations
 
@@ -41,6 +44,8 @@ from tf_agents.trajectories import time_step as ts
 
 from labkit.course.exercises import check, close_to
 
+# the bundled data folders notebook 03 reads (what DATA_DIR="real" fetches for it: labkit.course.fetch)
+DATA_FOLDERS: tuple[str, ...] = ()
 # the headline figures of notebook 03, each recorded with the baseline it must beat (tests/test_notebooks.py)
 HEADLINES = [
     "cartpole_dqn_avg_return", "cartpole_second_avg_return", "instr_success_heldout_paraphrase",

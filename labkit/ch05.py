@@ -1,9 +1,12 @@
-"""Plumbing for notebook 05 (the customer-service assistant): out-of-scope scoring, the simulated
+"""Chapter 05 (the customer-service assistant): out-of-scope scoring, the simulated
 customer the request router learns from, and the chat panel's HTML.
 
 The lessons (the classifier, the threshold choice, the TF-Agents bandit agents and their loop) are in
 the notebook. Conventions: ``probs`` are a classifier's softmax outputs ``(n, classes)`` where one
 class, ``oos_id``, is "out of scope"; labels are class ids.
+
+Also what the course plumbing reads from the chapter (``HEADLINES``, ``DATA_FOLDERS``, ``Sizes`` and ``SIZES``:
+:mod:`labkit.course.chapters`), its plots (the out-of-scope trade-off, the router's action map) and its exercise checks.
 """
 from __future__ import annotations
 
@@ -16,6 +19,8 @@ import numpy as np
 
 from labkit.course.exercises import check, close_to
 
+# the bundled data folders notebook 05 reads (what DATA_DIR="real" fetches for it: labkit.course.fetch)
+DATA_FOLDERS = ("service",)
 # the headline figures of notebook 05, each recorded with the baseline it must beat (tests/test_notebooks.py)
 HEADLINES = [
     "service_inscope_accuracy", "service_oos_recall", "service_oos_precision", "service_router_reward",
@@ -235,8 +240,6 @@ def check_oos_share(lab, answer, y_test, oos_id) -> str:
 
 
 def check_oos_recall_at(lab, answer, probs, y_true, oos_id, threshold) -> str:
-    from labkit.ch05 import oos_scores, predict_with_threshold
-
     expected = oos_scores(y_true, predict_with_threshold(probs, oos_id, threshold), oos_id).oos_recall
     return check(lab, "05.2 recall by hand", answer, close_to(expected, 0.002),
                  "a request is flagged when its top probability is below 0.5 OR its top class is oos_id; recall is "

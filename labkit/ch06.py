@@ -1,7 +1,10 @@
-"""Plumbing for notebook 06: a finance word-list baseline, the daily sentiment index, and alert scoring.
+"""Chapter 06 (financial sentiment monitoring): a finance word-list baseline, the daily sentiment index, and alert scoring.
 
 The models (TF-IDF + logistic regression, the fine-tuned encoder) and the alert rule itself
 (CUSUM) live in the notebook; this module holds what is bookkeeping around them.
+
+Also what the course plumbing reads from the chapter (``HEADLINES``, ``DATA_FOLDERS``, ``Sizes`` and ``SIZES``:
+:mod:`labkit.course.chapters`), its alert plot and its exercise checks.
 """
 from __future__ import annotations
 
@@ -18,6 +21,8 @@ import numpy as np
 from labkit.course.exercises import check, close_to
 from labkit.data import Shift
 
+# the bundled data folders notebook 06 reads (what DATA_DIR="real" fetches for it: labkit.course.fetch)
+DATA_FOLDERS = ("finance",)
 # the headline figures of notebook 06, each recorded with the baseline it must beat (tests/test_notebooks.py)
 HEADLINES = [
     "fin_accuracy", "fin_macro_f1",

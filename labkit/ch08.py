@@ -1,4 +1,4 @@
-"""Plumbing for notebook 08 (sentences to triples, a graph, link prediction); the models live in the notebook.
+"""Chapter 08 (sentences to triples, a graph, link prediction); the models live in the notebook.
 
 - :func:`entities_from_tags`: IOB2 tags back to entity spans;
 - :func:`pair_inputs`: every ordered pair of entities of a sentence as model inputs (token ids and sub-word masks
@@ -7,6 +7,9 @@
   type right), as SpERT and most papers on CoNLL04 report it;
 - :func:`normalise`: the name under which mentions of one entity are merged in the graph;
 - :func:`filtered_ranks` and :func:`rank_metrics`: filtered MRR and Hits@k of link prediction.
+
+Also what the course plumbing reads from the chapter (``HEADLINES``, ``DATA_FOLDERS``, ``Sizes`` and ``SIZES``:
+:mod:`labkit.course.chapters`) and its exercise checks.
 """
 from __future__ import annotations
 
@@ -21,6 +24,8 @@ from labkit.blocks.text import word_pieces
 from labkit.course.exercises import check, close_to
 from labkit.data import Entity
 
+# the bundled data folders notebook 08 reads (what DATA_DIR="real" fetches for it: labkit.course.fetch)
+DATA_FOLDERS = ("kg",)
 # the headline figures of notebook 08, each recorded with the baseline it must beat (tests/test_notebooks.py)
 HEADLINES = [
     "kg_entity_f1", "kg_relation_f1", "kg_qa_exact_match", "kg_linkpred_mrr", "kg_linkpred_hits_at_10",

@@ -1,4 +1,4 @@
-"""Plumbing for notebook 09 (a small GPT: generation, then RL of its own weights).
+"""Chapter 09 (a small GPT: generation, then RL of its own weights).
 
 The model and the RL loop are in the notebook's cells; this module holds what they lean on:
 
@@ -10,6 +10,9 @@ The model and the RL loop are in the notebook's cells; this module holds what th
 - :func:`generate`: the autoregressive loop of a ``keras_hub`` sampler around a model's next-token logits;
 - :func:`completions`, :func:`detokenize`, :func:`distinct_n`: reading what came out;
 - :class:`KneserNeyTrigram`: the smoothed n-gram baseline, counted on the same tokens as the GPT.
+
+Also what the course plumbing reads from the chapter (``HEADLINES``, ``DATA_FOLDERS``, ``Sizes`` and ``SIZES``:
+:mod:`labkit.course.chapters`) and its exercise checks.
 """
 from __future__ import annotations
 
@@ -23,6 +26,8 @@ import numpy as np
 from labkit.blocks.text import PAD_ID, SPECIAL_TOKENS, UNK_ID, word_pieces
 from labkit.course.exercises import check, close_to
 
+# the bundled data folders notebook 09 reads (what DATA_DIR="real" fetches for it: labkit.course.fetch)
+DATA_FOLDERS = ("corpus", "finance")
 # the headline figures of notebook 09, each recorded with the baseline it must beat (tests/test_notebooks.py)
 HEADLINES = [
     "lm_val_log_likelihood_per_token", "rl_reward_after", "rl_positive_share_after",
@@ -364,8 +369,6 @@ def check_top_k_probability(lab, answer, logits, k) -> str:
 
 
 def check_distinct_2(lab, answer, sequences) -> str:
-    from labkit.ch09 import distinct_n
-
     expected = distinct_n(sequences, 2)
     return check(lab, "09.3 distinct-2", answer, close_to(expected, 1e-6),
                  "collect every pair of neighbouring ids of every generation (as tuples), then divide the number of "

@@ -1,4 +1,4 @@
-"""Requests for the capstone agent (notebook 10): the skills' vocabularies, a seeded generator of requests with
+"""Chapter 10 (the capstone agent): its requests: the skills' vocabularies, a seeded generator of requests with
 held-out wordings, the argument filler and the keyword-rule router it is compared with.
 
 A request names one skill and fills that skill's arguments. Its wording comes from a template, its arguments from
@@ -9,6 +9,9 @@ customer number) kept for the test requests, together with templates of their ow
 third group of templates and forms, used by neither of the others, so that the router chosen on validation is chosen
 on wordings it never trained on. The router never sees a validation or test wording or surface form; the argument
 filler reads every form the skill's vocabulary lists.
+
+Also what the course plumbing reads from the chapter (``HEADLINES``, ``DATA_FOLDERS``, ``Sizes`` and ``SIZES``:
+:mod:`labkit.course.chapters`) and its exercise checks.
 """
 from __future__ import annotations
 
@@ -21,6 +24,8 @@ from labkit.ch03 import COLOURS, HELDOUT_TEMPLATES, KINDS, TRAIN_TEMPLATES
 from labkit.course.exercises import check, close_to
 from labkit.data import OUT_OF_SCOPE
 
+# the bundled data folders notebook 10 reads (what DATA_DIR="real" fetches for it: labkit.course.fetch)
+DATA_FOLDERS = ("service", "finance", "movielens", "kg")
 # the headline figures of notebook 10, each recorded with the baseline it must beat (tests/test_notebooks.py)
 HEADLINES = [
     "agent_success", "agent_routing_accuracy", "agent_argument_accuracy",
@@ -181,7 +186,7 @@ class Request:
     forms: tuple[str, ...] = ()
 
 
-def generate(catalogue: Catalogue, service: dict, sizes, seed: int) -> dict[str, list[Request]]:
+def generate_requests(catalogue: Catalogue, service: dict, sizes, seed: int) -> dict[str, list[Request]]:
     """Requests for ``train``, ``valid`` and ``test``, each split from its own group of wordings and forms
     (:data:`SIDE`), shuffled, deterministic for a seed.
 
@@ -253,7 +258,7 @@ def _one(skill: str, side: int, catalogue: Catalogue, service: dict, split: str,
 # --- understanding a request's arguments ------------------------------------------------------------------
 
 
-def words(text: str) -> list[str]:
+def request_words(text: str) -> list[str]:
     """The lower-case words and numbers of ``text``, letters of any alphabet (punctuation dropped)."""
     return re.findall(r"[^\W_]+", text.lower())
 
@@ -261,10 +266,10 @@ def words(text: str) -> list[str]:
 def find_phrases(text: str, phrases: dict[str, str]) -> list[str]:
     """The values of the phrases (lower case, ``{phrase: value}``) found in ``text`` as whole words, longest
     phrase first, each word used once; distinct values in the order found."""
-    found, tokens = [], words(text)
+    found, tokens = [], request_words(text)
     used = [False] * len(tokens)
-    for phrase in sorted(phrases, key=lambda p: -len(words(p))):
-        key = words(phrase)
+    for phrase in sorted(phrases, key=lambda p: -len(request_words(p))):
+        key = request_words(phrase)
         for i in range(len(tokens) - len(key) + 1):
             if tokens[i:i + len(key)] == key and not any(used[i:i + len(key)]):
                 used[i:i + len(key)] = [True] * len(key)
@@ -351,11 +356,11 @@ def delexicalise(text: str, vocab: dict[str, dict[str, str]]) -> str:
     """``text`` in lower-case words, each phrase of an argument of :data:`SLOTS` that ``vocab`` knows replaced by
     that argument's name and each number by ``number``: what the router reads, so that it learns from the shape of a
     request ("walk to the colour kind") and meets a listed synonym it never saw as a familiar name."""
-    tokens = words(text)
+    tokens = request_words(text)
     tags: list[str | None] = [None] * len(tokens)
     for slot in SLOTS:
-        for phrase in sorted(vocab[slot], key=lambda p: -len(words(p))):
-            key = words(phrase)
+        for phrase in sorted(vocab[slot], key=lambda p: -len(request_words(p))):
+            key = request_words(phrase)
             for i in range(len(tokens) - len(key) + 1):
                 if tokens[i:i + len(key)] == key and not any(tags[i:i + len(key)]):
                     tags[i:i + len(key)] = [slot] + [""] * (len(key) - 1)  # one name for the whole phrase
@@ -372,12 +377,12 @@ def split_clauses(text: str) -> list[str]:
     """``text`` cut at the words that join two requests ("and then", "and also", "then", "also", ";"), keeping
     the parts of three words or more: a request for two skills at once becomes two clauses."""
     parts = re.split(r";|\band then\b|\band also\b|\bthen\b|\balso\b|\band\b", text, flags=re.IGNORECASE)
-    return [p.strip(" ,.") for p in parts if len(words(p)) >= 3]
+    return [p.strip(" ,.") for p in parts if len(request_words(p)) >= 3]
 
 
 def known_share(text: str, known: set[str]) -> float:
     """The share of the words of ``text`` (letters only) that are in ``known``: low for another language."""
-    letters = [w for w in words(text) if not w.isdigit()]
+    letters = [w for w in request_words(text) if not w.isdigit()]
     return sum(w in known for w in letters) / len(letters) if letters else 1.0
 
 
@@ -411,7 +416,7 @@ def skeleton(request: Request) -> str:
 
 
 def ngrams(text: str, n: int) -> set[tuple[str, ...]]:
-    tokens = words(text)
+    tokens = request_words(text)
     return {tuple(tokens[i:i + n]) for i in range(len(tokens) - n + 1)}
 
 
@@ -424,11 +429,11 @@ def leaks(train: Sequence[Request], test: Sequence[Request], n: int = 4) -> dict
     train_templates = {r.template for r in train}
     train_grams = set().union(*(ngrams(skeleton(r), n) for r in train))
     train_texts = {r.text for r in train}
-    joined = " | ".join(" ".join(words(r.text)) for r in train if "{" in r.template)
+    joined = " | ".join(" ".join(request_words(r.text)) for r in train if "{" in r.template)
     return {"templates": sorted({r.template for r in test if r.template in train_templates and "{" in r.template}),
             "texts": sorted({r.text for r in test if r.text in train_texts}),
             "template_ngrams": sorted({" ".join(g) for r in test for g in ngrams(skeleton(r), n) & train_grams}),
-            "forms": sorted({f for r in test for f in r.forms if re.search(rf"\b{' '.join(words(f))}\b", joined)})}
+            "forms": sorted({f for r in test for f in r.forms if re.search(rf"\b{' '.join(request_words(f))}\b", joined)})}
 
 
 # --- exercise checks: each computes the expected answer from the learner's own data (so checks hold with DATA_DIR too) ----------

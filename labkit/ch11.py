@@ -1,4 +1,4 @@
-"""BabyAI levels (from the ``minigrid`` package) as TF-Agents environments: plumbing for notebook 11.
+"""BabyAI levels (from the ``minigrid`` package) as TF-Agents environments (chapter 11).
 
 What is here, and what a learner gets back:
 
@@ -13,10 +13,13 @@ What is here, and what a learner gets back:
 * :func:`babyai_environment`: observation ``{"image": the 7x7x3 partial view, "mission": the vector}``.
 * :func:`bot_demonstrations`, :func:`save_demonstrations`, :func:`load_demonstrations`: the BabyAI bot's
   demonstrations, kept in an ``.npz`` that knows its level.
-* :func:`evaluate`: success rate and mean episode length on held-out level seeds, many episodes at once.
+* :func:`evaluate_level`: success rate and mean episode length on held-out level seeds, many episodes at once.
 * :func:`stepping_speed`: steps per second through the adapter, one environment or a batch of them.
 
 The networks, the behaviour cloning and the RL agent are the lesson: they live in the notebook.
+
+Also what the course plumbing reads from the chapter (``HEADLINES``, ``DATA_FOLDERS``, ``Sizes`` and ``SIZES``:
+:mod:`labkit.course.chapters`) and its exercise checks.
 """
 from __future__ import annotations
 
@@ -36,6 +39,8 @@ from tf_agents.trajectories import time_step as ts
 
 from labkit.course.exercises import check, close_to
 
+# the bundled data folders notebook 11 reads (what DATA_DIR="real" fetches for it: labkit.course.fetch)
+DATA_FOLDERS: tuple[str, ...] = ()
 # the headline figures of notebook 11, each recorded with the baseline it must beat (tests/test_notebooks.py)
 HEADLINES = [
     "babyai_gotoobj_success", "babyai_gotolocal_success", "babyai_gotolocal_success_bow",
@@ -198,7 +203,7 @@ class GymnasiumEnvironment(py_environment.PyEnvironment):
 # --- missions as vectors -------------------------------------------------------------------
 
 
-def words(text: str) -> list[str]:
+def mission_words(text: str) -> list[str]:
     return re.findall(r"[a-z]+", text.lower())
 
 
@@ -238,7 +243,7 @@ class MissionEncoder:
         if self._unknown is None:
             return
         for mission in missions:
-            missing = [w for w in dict.fromkeys(words(mission)) if self._unknown(w)]
+            missing = [w for w in dict.fromkeys(mission_words(mission)) if self._unknown(w)]
             self.unknown_words.update(missing)
             if missing and not self._told:
                 self._told = True
@@ -269,7 +274,7 @@ def bow_missions(vocabulary: Sequence[str] = BABYAI_WORDS) -> MissionEncoder:
     def embed(texts):
         out = np.zeros((len(texts), len(index) + 1), np.float32)
         for row, text in enumerate(texts):
-            for word in words(text):
+            for word in mission_words(text):
                 out[row, index.get(word, len(index))] += 1.0
         return out
 
@@ -436,8 +441,8 @@ def demonstrations(level: str, count: int, folder: str | Path) -> Demonstrations
 
 
 @dataclass
-class Evaluation:
-    """What :func:`evaluate` measured: over ``episodes`` episodes on held-out seeds."""
+class LevelEvaluation:
+    """What :func:`evaluate_level` measured: over ``episodes`` episodes on held-out seeds."""
 
     success_rate: float  # fraction of episodes that ended in success (the level's reward > 0)
     mean_length: float  # mean steps per episode (failures count with all their steps)
@@ -461,7 +466,7 @@ def _act_function(policy) -> Callable[[dict], np.ndarray]:
     return act
 
 
-def evaluate(level: str, policy, missions: MissionEncoder, seeds: Sequence[int], batch: int = 64) -> Evaluation:
+def evaluate_level(level: str, policy, missions: MissionEncoder, seeds: Sequence[int], batch: int = 64) -> LevelEvaluation:
     """Play one episode per level seed in ``seeds`` with ``policy``, ``batch`` episodes side by side.
 
     ``policy``: a TF-Agents policy (its ``action`` is called on a batch of time steps) or any callable from a
@@ -494,7 +499,7 @@ def evaluate(level: str, policy, missions: MissionEncoder, seeds: Sequence[int],
                     del running[i]
     for env in envs:
         env.close()
-    return Evaluation(float(np.mean(successes)), float(np.mean(lengths)), float(np.mean(returns)), len(seeds))
+    return LevelEvaluation(float(np.mean(successes)), float(np.mean(lengths)), float(np.mean(returns)), len(seeds))
 
 
 def random_actions(num_actions: int = 3, seed: int = 0) -> Callable[[dict], np.ndarray]:

@@ -18,12 +18,12 @@ def service():
 
 @pytest.fixture(scope="module")
 def requests(catalogue, service):
-    return ar.generate(catalogue, service, ar.SIZES["ci"], seed=42)
+    return ar.generate_requests(catalogue, service, ar.SIZES["ci"], seed=42)
 
 
 def test_the_same_seed_gives_the_same_requests(catalogue, service, requests):
-    assert ar.generate(catalogue, service, ar.SIZES["ci"], seed=42) == requests
-    assert ar.generate(catalogue, service, ar.SIZES["ci"], seed=43) != requests
+    assert ar.generate_requests(catalogue, service, ar.SIZES["ci"], seed=42) == requests
+    assert ar.generate_requests(catalogue, service, ar.SIZES["ci"], seed=43) != requests
 
 
 def test_every_skill_is_asked_for_in_every_split(requests):

@@ -134,7 +134,7 @@ def test_told_missions_give_every_episode_your_own_mission(bow):
 
 
 def test_evaluate_reports_success_and_length(bow):
-    result = ch11.evaluate("GoToObj", ch11.random_actions(), bow, ch11.heldout_seeds(6), batch=4)
+    result = ch11.evaluate_level("GoToObj", ch11.random_actions(), bow, ch11.heldout_seeds(6), batch=4)
     assert result.episodes == 6 and 0.0 <= result.success_rate <= 1.0 and 1 <= result.mean_length <= 64
 
 

@@ -26,8 +26,7 @@ import nbformat
 import papermill as pm
 import pytest
 
-from labkit import ch05, data
-from labkit.blocks import explain
+from labkit import ch04, ch05, data
 from labkit.course.runner import INTERACTIVE_TAG, kernel_name, list_notebooks, select
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -307,7 +306,7 @@ def test_panel_answers_and_shows_markup_as_text(panel, executed, lab, chromium, 
         answer = ask(cell, panel, panel.request, panel.expected)
         if panel.scores_words:
             scored = cell.locator(f"{panel.answer} span[title]").count()
-            assert scored == len(explain.split_words(panel.request)), f"{scored} scored words"
+            assert scored == len(ch04.split_words(panel.request)), f"{scored} scored words"
         shot = browser_dir / f"{path.stem}_answer.png"
         cell.screenshot(path=str(shot))
         report(f"answer to {panel.request!r}:\n{answer}\nscreenshot: {shot}")

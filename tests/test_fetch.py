@@ -23,7 +23,7 @@ import nbformat
 import pytest
 
 from labkit import data
-from labkit.course import fetch
+from labkit.course import chapters, fetch
 from labkit.course.fetch import REGISTRY, UNPINNED, FetchError, Member, Network, Remote
 from labkit.course.runner import execute_notebook, list_notebooks
 
@@ -474,7 +474,7 @@ LOADERS = {"load_corpus": "corpus", "load_intents": "intents", "load_ner": "ner"
 def test_real_fetches_the_folders_each_notebook_reads(path):
     source = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
     read = {folder for loader, folder in LOADERS.items() if re.search(rf"\b{loader}\(", source)}
-    assert set(fetch.NOTEBOOK_FOLDERS[path.stem[:2]]) == read
+    assert set(chapters.module(path.stem).DATA_FOLDERS) == read
     assert all(REGISTRY[fetch.REAL_SETS[folder]].folder == folder for folder in read)
 
 

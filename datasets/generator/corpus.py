@@ -320,7 +320,7 @@ Samples:
 ## How it is made
 
 Support text (chat, help, forum) comes from each intent's *corpus phrases* and *answers* in
-`datasets/generator/intents.py`, filled with the intent's synonyms, so words of one topic
+`datasets/generator/phrases.py`, filled with the intent's synonyms, so words of one topic
 (lost, misplaced ...) appear in the same contexts and next to the same topic words
 (card, freeze, replacement ...). News and prose paragraphs fill sentence frames with people,
 companies, places and MISC entities from the pools in `datasets/generator/lexicon.py`, and with

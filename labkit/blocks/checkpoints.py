@@ -42,9 +42,9 @@ from pathlib import Path
 import numpy as np
 
 from labkit.course.paths import kit_home
+from labkit.course.runner import KIT, is_kit  # noqa: F401  - is_kit: notebooks ask checkpoints.is_kit(CHECKPOINT)
 from labkit.blocks.text import PAD_ID, AlignedTags
 
-KIT = "kit"
 PROBE_SECONDS = 4.0  # how long the hub may take to answer before the kit calls it unreachable
 ENCODER_BACKBONES = ("BertBackbone",)  # WordPiece encoders with [PAD] = 0, like 01's: the adapter below fits them
 GENERATOR_BACKBONES = ("GPT2Backbone",)
@@ -315,7 +315,7 @@ def load_checkpoint(checkpoint: str | os.PathLike = KIT, lab=None, seq_len: int 
 
 
 @dataclass
-class Generator:
+class PublishedGenerator:
     """A published generator: ``model`` a keras_hub ``CausalLM`` (``model.generate(prompts, max_length=...)``;
     its preprocessor makes ``sequence_length`` tokens), ``tokenizer`` its byte-pair tokenizer, ``info`` as for
     encoders (``pooling`` not applicable)."""
@@ -325,8 +325,8 @@ class Generator:
     info: CheckpointInfo
 
 
-def load_generator(checkpoint: str | os.PathLike, seq_len: int | None = None) -> Generator:
-    """A GPT-2 preset (name, handle or folder) for notebook 09's ``GPT_CHECKPOINT``, as a :class:`Generator`.
+def load_generator(checkpoint: str | os.PathLike, seq_len: int | None = None) -> PublishedGenerator:
+    """A GPT-2 preset (name, handle or folder) for notebook 09's ``GPT_CHECKPOINT``, as a :class:`PublishedGenerator`.
 
     ``seq_len``: the preprocessor's sequence length (default: the preset's own). The kit's generator is the
     small GPT notebook 09 builds in its cells, so ``"kit"`` is not a preset here: keep 09's own model for it.
@@ -345,7 +345,7 @@ def load_generator(checkpoint: str | os.PathLike, seq_len: int | None = None) ->
         model.preprocessor.sequence_length = seq_len
     tokenizer = model.preprocessor.tokenizer
     info = _preset_info(name, source, model.backbone, lowercase=False, pooling="not applicable (a generator)")
-    return Generator(model, tokenizer, info)
+    return PublishedGenerator(model, tokenizer, info)
 
 
 # --- resolving a name ---------------------------------------------------------------------
@@ -651,11 +651,6 @@ def _kit_pretraining_words(lab, params: int) -> int | None:
         return None
     words = recorded.get("pretrain_words")
     return int(words) if isinstance(words, (int, float)) else None
-
-
-def is_kit(checkpoint) -> bool:
-    """True for the default, the kit's own model (``"kit"``)."""
-    return str(checkpoint) == KIT
 
 
 # --- `labkit checkpoints`: the presets per lesson --------------------------------------------------

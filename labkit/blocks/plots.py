@@ -1,7 +1,6 @@
 """Small matplotlib helpers for pictures that several notebooks draw."""
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt

@@ -1,6 +1,8 @@
-"""Plumbing for the reinforcement-learning notebook: evaluation, rollouts, loading a saved policy.
+"""TF-Agents helpers several chapters use: evaluating a policy's return, sampling a replay buffer, rollouts for
+pictures, loading a saved policy, and the contextual-bandit loop with its pool environment (05, 07 and 10 run it;
+05 and 07 show it).
 
-The agents, networks, replay buffers and training loops are the lesson and live in the notebook.
+The agents, networks and their training set-ups are each notebook's lesson and are built in its cells.
 """
 from __future__ import annotations
 

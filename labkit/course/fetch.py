@@ -210,13 +210,6 @@ REGISTRY: dict[str, DataSet] = {s.name: s for s in [
 # that run fetches 01's sets itself (its DATA_DIR is real_dir(), which counts as "real").
 REAL_SETS = {"corpus": "wikitext2", "intents": "banking77", "ner": "conll2003", "service": "clinc150",
              "finance": "financial_phrasebank", "movielens": "movielens_100k", "kg": "conll04"}
-NOTEBOOK_FOLDERS: dict[str, tuple[str, ...]] = {
-    "00": ("corpus", "intents", "ner"), "01": ("corpus", "intents", "ner"), "02": ("intents", "ner"), "03": (),
-    "04": ("intents", "ner"), "05": ("service",), "06": ("finance",), "07": ("movielens",), "08": ("kg",),
-    "09": ("corpus", "finance"), "10": ("service", "finance", "movielens", "kg"), "11": (),
-}
-
-
 # --- the registry ------------------------------------------------------------------------------------
 
 
@@ -303,14 +296,12 @@ def fetch(names: str | Iterable[str], to: str | os.PathLike | None = None, *,
 
 def fetch_for_notebook(notebook: str, registry: dict[str, DataSet] | None = None) -> Path:
     """``DATA_DIR = "real"`` for ``notebook`` (``"02_fine_tuning"`` or ``"02"``): fetch the real sets of the folders
-    it reads (:data:`NOTEBOOK_FOLDERS`) into :func:`real_dir`, and return that folder."""
-    number = notebook[:2]
-    if number not in NOTEBOOK_FOLDERS:
-        raise ValueError(f"notebook: {notebook!r} has no entry in labkit.course.fetch.NOTEBOOK_FOLDERS "
-                         f"(known: {', '.join(NOTEBOOK_FOLDERS)})")
-    folders = NOTEBOOK_FOLDERS[number]
+    it reads (its chapter module's ``DATA_FOLDERS``) into :func:`real_dir`, and return that folder."""
+    from labkit.course import chapters
+
+    folders = chapters.module(notebook).DATA_FOLDERS
     if not folders:
-        print(f"labkit: notebook {number} reads no data set; DATA_DIR='real' fetches nothing for it")
+        print(f"labkit: notebook {notebook[:2]} reads no data set; DATA_DIR='real' fetches nothing for it")
         real_dir().mkdir(parents=True, exist_ok=True)
         return real_dir()
     return fetch([REAL_SETS[f] for f in folders], real_dir(), registry=registry)

@@ -8,9 +8,15 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from labkit.blocks.checkpoints import KIT, is_kit
 from labkit.course.fetch import is_real
 from labkit.course.paths import base_dir, notebooks_dir
+
+KIT = "kit"  # the CHECKPOINT parameter's default: the kit's own encoder, from notebook 01
+
+
+def is_kit(checkpoint) -> bool:
+    """True for the default, the kit's own model (``"kit"``)."""
+    return str(checkpoint) == KIT
 
 
 @dataclass
