@@ -55,7 +55,7 @@ SIZES = {
         mlm_mask_rate=0.15, jit_compile=True, dapt_epochs=10),
     "gpu": Sizes(
         corpus_max_lines=None, pretrain_max_windows=None, vocab_size=8000, seq_len=128, hidden_dim=256, num_layers=4,
-        num_heads=4, intermediate_dim=1024, lowercase=True, mlm_epochs=20, mlm_batch_size=128, mlm_learning_rate=5e-4,
+        num_heads=4, intermediate_dim=1024, lowercase=False, mlm_epochs=20, mlm_batch_size=128, mlm_learning_rate=5e-4,
         mlm_mask_rate=0.15, jit_compile=True, dapt_epochs=10),
 }
 
