@@ -104,10 +104,11 @@ def test_a_missing_artifact_runs_the_notebook_that_makes_it(lab, tmp_path, monke
     params = nbformat.v4.new_code_cell('PROFILE = "auto"\nSEED = 0\nDATA_DIR = None\nOUTPUT_DIR = None')
     params.metadata["tags"] = ["parameters"]
     nb.cells = [params, nbformat.v4.new_code_cell(
-        "import json, pathlib\n"
-        "folder = pathlib.Path(OUTPUT_DIR).parent / 'artifacts' / PROFILE / 'instruction_policy'\n"
-        "folder.mkdir(parents=True)\n"
-        "(folder / 'saved_model.pb').write_text(json.dumps({'profile': PROFILE, 'seed': SEED}))")]
+        "import json, labkit\n"
+        "from labkit.course import artifacts\n"
+        "lab = labkit.setup('03_makes_policy', PROFILE, SEED, OUTPUT_DIR, DATA_DIR)\n"
+        "artifacts.policy_dir(lab).mkdir()\n"
+        "(artifacts.policy_dir(lab) / 'saved_model.pb').write_text(json.dumps({'profile': PROFILE, 'seed': SEED}))")]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, producer)
     monkeypatch.setattr(runner, "find_notebook", lambda number: producer)
@@ -118,3 +119,42 @@ def test_a_missing_artifact_runs_the_notebook_that_makes_it(lab, tmp_path, monke
     assert (lab.output_dir.parent / producer.stem / producer.name).is_file()  # its executed copy, beside ours
     artifacts.require(lab, "instruction_policy")  # present now: nothing runs
     assert "No instruction_policy" not in capsys.readouterr().out
+
+
+def test_artifacts_are_kept_apart_by_what_made_them(tmp_path):
+    """01 on the bundled data, then 02 on another DATA_DIR, another seed or an overridden profile field: none of
+    them may read the first encoder; the same inputs do, and say what made it."""
+    other_data = tmp_path / "other_data"
+    other_data.mkdir()
+    pretrained = labkit.setup("01_self_supervised_pretraining", "ci", 42, tmp_path / "01")
+    artifacts.save_encoder(pretrained, EncoderBundle(*tiny_bundle(), 16))
+    same = labkit.setup("02_fine_tuning", "ci", 42, tmp_path / "02")
+    others = [labkit.setup("02_fine_tuning", "ci", 42, tmp_path / "02", other_data),
+              labkit.setup("02_fine_tuning", "ci", 43, tmp_path / "02")]
+    overridden = labkit.setup("02_fine_tuning", "ci", 42, tmp_path / "02")
+    overridden.profile = get_profile("ci", mlm_mask_rate=0.3)
+    others.append(overridden)
+    assert len({lab.artifacts_dir for lab in [same, *others]}) == 4
+    assert artifacts.exists(same, "encoder") and not any(artifacts.exists(lab, "encoder") for lab in others)
+    assert "mlm_mask_rate=0.3" in overridden.artifacts_dir.name and "seed43" in others[1].artifacts_dir.name
+    assert json.loads((others[0].artifacts_dir / "made_by.json").read_text())["data"] == str(other_data)
+
+    artifacts.load_encoder(same)
+    read = json.loads(same.artifacts_read_path.read_text())
+    assert read["encoder"] == {"profile": "ci", "overrides": {}, "seed": 42, "data": "bundled", "notebook": "01",
+                               "checkpoint": "kit"}
+
+
+def test_a_fine_tuned_model_records_its_checkpoint_and_overrides_never_run_a_notebook(tmp_path, capsys):
+    lab = labkit.setup("02_fine_tuning", "ci", 42, tmp_path / "02", checkpoint="bert_tiny_en_uncased")
+    bundle = EncoderBundle(*tiny_bundle(), 16)
+    artifacts.save_encoder(lab, bundle)
+    ids = keras.Input(shape=(16,), dtype="int32")
+    probs = keras.layers.Dense(3, activation="softmax")(keras.layers.GlobalAveragePooling1D()(bundle.encoder(ids)))
+    artifacts.save_finetuned(lab, "intent_classifier", keras.Model(ids, probs), ["a", "b", "c"])
+    artifacts.load_intent_classifier(lab)
+    assert "intent_classifier made by notebook 02 (profile 'ci', seed 42, the bundled data, fine-tuned from " \
+           "bert_tiny_en_uncased)" in capsys.readouterr().out
+    lab.profile = get_profile("ci", ner_epochs=1)
+    with pytest.raises(FileNotFoundError, match=r"made with the overridden fields \{'ner_epochs': 1\}"):
+        artifacts.require(lab, "ner_tagger")

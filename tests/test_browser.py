@@ -286,7 +286,7 @@ def test_panel_answers_and_shows_markup_as_text(panel, executed, lab, chromium, 
             print(f"\n[{path.stem}] {line}", flush=True)
 
     (path,) = select(list_notebooks(ROOT / "notebooks"), [panel.number])
-    out = executed(path, reuse=True)  # its artifacts are beside it, in artifacts/ci
+    out = executed(path, reuse=True)  # its artifacts are beside it, in artifacts/ci-seed42-bundled
     kernel = Kernel(kernel_name())  # the kit's
     copy = browser_copy(path, lab.root, out.parent / f"{path.stem}_browser", kernel)
     page = chromium.new_page(viewport={"width": 1400, "height": 1000})

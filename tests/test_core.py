@@ -54,7 +54,7 @@ def test_setup_seeds_records_and_makes_folders(tmp_path):
     first = np.random.rand()
     labkit.setup("99_test", "ci", 7, tmp_path / "99_test")
     assert np.random.rand() == first
-    assert lab.artifacts_dir == (tmp_path / "artifacts" / "ci").resolve()
+    assert lab.artifacts_dir == (tmp_path / "artifacts" / "ci-seed7-bundled").resolve()
     lab.record("chance", 0.25)
     lab.record("accuracy", np.float32(0.5), baseline="chance")
     lab.record("steps", 10)

@@ -13,6 +13,11 @@ artifact               files in ``lab.artifacts_dir``               made by
 When a notebook asks for an artifact that is missing, :func:`require` runs the notebook that
 makes it (same profile, seed, data and run folder, through papermill): the learner gets the very
 recipe that notebook teaches, and its executed copy to read, never a second copy of the code.
+
+Artifacts know what made them. ``lab.artifacts_dir`` is one folder per profile (and overridden fields), seed
+and data, with those in its ``made_by.json``; each saved model adds ``<artifact>.made_by.json`` (the notebook
+and the ``CHECKPOINT`` it fine-tuned). Every load prints what it read and adds it to the run's
+``artifacts_read.json``, which the run report lists.
 """
 from __future__ import annotations
 
@@ -53,11 +58,45 @@ def exists(lab, name: str) -> bool:
     return all((lab.artifacts_dir / f).exists() for f in _artifact(name).files)
 
 
+def made_by(lab, name: str) -> dict:
+    """What made artifact ``name`` in ``lab.artifacts_dir``: the folder's profile, overrides, seed and data, the
+    notebook that saved it and, for a fine-tuned model, the checkpoint it started from."""
+    record = lab.artifacts_dir / f"{name}.made_by.json"
+    own = json.loads(record.read_text()) if record.exists() else {"notebook": _artifact(name).notebook}
+    return {**json.loads((lab.artifacts_dir / "made_by.json").read_text()), **own}
+
+
+def _saved(lab, name: str) -> None:
+    record = {"notebook": lab.notebook[:2], "checkpoint": lab.checkpoint}
+    (lab.artifacts_dir / f"{name}.made_by.json").write_text(json.dumps(record) + "\n")
+
+
+def _read(lab, name: str) -> Path:
+    """:func:`require`, then say what made the artifact and note it in the run's ``artifacts_read.json``."""
+    found = require(lab, name)
+    made = made_by(lab, name)
+    data = "the bundled data" if made["data"] == "bundled" else f"data from {made['data']}"
+    overrides = "".join(f", {k}={v}" for k, v in made["overrides"].items())
+    checkpoint = f", fine-tuned from {made['checkpoint']}" if made.get("checkpoint", "kit") != "kit" else ""
+    print(f"labkit: {name} made by notebook {made['notebook']} (profile {made['profile']!r}{overrides}, "
+          f"seed {made['seed']}, {data}{checkpoint})")
+    read = json.loads(lab.artifacts_read_path.read_text()) if lab.artifacts_read_path.exists() else {}
+    lab.output_dir.mkdir(parents=True, exist_ok=True)
+    lab.artifacts_read_path.write_text(json.dumps({**read, name: made}, indent=2, sort_keys=True) + "\n")
+    return found
+
+
 def require(lab, name: str) -> Path:
     """Make sure artifact ``name`` exists, running the notebook that makes it when it does not."""
     if not exists(lab, name):
         from labkit.course.runner import execute_notebook, expected_seconds, find_notebook
 
+        overrides = lab.made_by()["overrides"]
+        if overrides:  # the runner sets no profile fields: the producing notebook would fill another folder
+            raise FileNotFoundError(
+                f"No {name} in {lab.artifacts_dir}, made with the overridden fields {overrides}: run notebook "
+                f"{_artifact(name).notebook} with the same overrides first (lab.profile = labkit.get_profile(...)), "
+                f"or drop the overrides to use the profile's own artifacts")
         source = find_notebook(_artifact(name).notebook)
         seconds = expected_seconds(source.stem, lab.profile.name)
         took = (f"about {seconds / 60:.0f} minutes" if seconds and seconds >= 90 else
@@ -65,7 +104,7 @@ def require(lab, name: str) -> Path:
         out = lab.output_dir.parent / source.stem  # beside this notebook's outputs: the artifacts are shared
         print(f"No {name} in {lab.artifacts_dir}: running {source.name} (profile {lab.profile.name!r}, "
               f"{took}) to make it; its executed copy goes to {out}.", flush=True)
-        execute_notebook(source, out, lab.profile.name, lab.seed, lab.data_dir)
+        execute_notebook(source, out, lab.profile.name, lab.seed, lab.data_dir, checkpoint=lab.checkpoint)
         if not exists(lab, name):
             raise FileNotFoundError(f"{source.name} ran (executed copy in {out}) but saved no {name} "
                                     f"in {lab.artifacts_dir}")
@@ -94,6 +133,7 @@ def save_encoder(lab, bundle, name: str = "encoder") -> Path:
     save_vocabulary(bundle.vocab, folder / vocab_file)
     settings = {"seq_len": bundle.seq_len, "lowercase": bool(bundle.tokenizer.lowercase)}
     (folder / settings_file).write_text(json.dumps(settings) + "\n")
+    _saved(lab, name)
     print(f"saved {model_file} and its vocabulary in {folder}")
     return folder / model_file
 
@@ -115,7 +155,7 @@ def load_encoder(lab, name: str = "encoder"):
     from labkit.blocks.encoder import EncoderBundle
 
     _encoder_files(name)
-    encoder = keras.saving.load_model(require(lab, name))
+    encoder = keras.saving.load_model(_read(lab, name))
     return EncoderBundle(encoder, *_tokenizer(lab))
 
 
@@ -129,6 +169,7 @@ def save_finetuned(lab, name: str, model, class_names: list[str]) -> Path:
     model_file, names_file = ARTIFACTS[name].files
     model.save(lab.artifacts_dir / model_file)
     (lab.artifacts_dir / names_file).write_text(json.dumps(list(class_names)) + "\n")
+    _saved(lab, name)
     print(f"saved {model_file} in {lab.artifacts_dir}")
     return lab.artifacts_dir / model_file
 
@@ -138,7 +179,7 @@ def _load_finetuned(lab, name: str):
 
     from labkit.blocks.encoder import EncoderBundle
 
-    model = keras.saving.load_model(require(lab, name))
+    model = keras.saving.load_model(_read(lab, name))
     names = json.loads((lab.artifacts_dir / ARTIFACTS[name].files[1]).read_text())
     return model, EncoderBundle(model.get_layer("encoder"), *_tokenizer(lab)), names
 
@@ -180,5 +221,5 @@ def load_instruction_agent(lab):
     from labkit.blocks.encoder import embed_sentences
     from labkit.blocks.rl import load_policy
 
-    require(lab, "instruction_policy")
+    _read(lab, "instruction_policy")
     return load_policy(policy_dir(lab)), partial(embed_sentences, load_encoder(lab))

@@ -25,6 +25,13 @@ def notebooks_dir() -> Path:
     return root / "notebooks"
 
 
+def runs_dir() -> Path:
+    """Where runs go by default (interactive ones and ``labkit run``'s), with the artifacts they hand each other:
+    ``runs/`` in the kit home when ``$LABKIT_HOME`` is set (on Colab, a folder on Google Drive keeps them across
+    runtimes), else in the kit's folder."""
+    return (kit_home() if os.environ.get("LABKIT_HOME") else base_dir()) / "runs"
+
+
 def kit_home() -> Path:
     """The kit's one home folder for what it downloads: ``$LABKIT_HOME``, else ``labkit/`` in the user's cache
     folder (``$XDG_CACHE_HOME`` or ``~/.cache``). On Colab, point it at Google Drive to keep it across runtimes."""

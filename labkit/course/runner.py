@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from labkit.course.fetch import is_real
-from labkit.course.paths import base_dir, notebooks_dir
+from labkit.course.paths import base_dir, notebooks_dir, runs_dir
 
 KIT = "kit"  # the CHECKPOINT parameter's default: the kit's own encoder, from notebook 01
 
@@ -28,6 +28,7 @@ class NotebookResult:
     seconds: float = 0.0
     metrics: dict = field(default_factory=dict)
     error: str = ""
+    artifacts_read: dict = field(default_factory=dict)  # name -> what made it (labkit.course.artifacts.made_by)
 
 
 def list_notebooks(folder: Path | None = None) -> list[Path]:
@@ -159,7 +160,7 @@ def run_notebooks(
     if not chosen:
         raise ValueError("no notebooks to run")
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    run_dir = Path(output) if output else base_dir() / "runs" / f"{stamp}-{resolved}"
+    run_dir = Path(output) if output else runs_dir() / f"{stamp}-{resolved}"
     run_dir.mkdir(parents=True, exist_ok=True)
     data = str(data_dir) if is_real(data_dir) else str(Path(data_dir).resolve()) if data_dir else None
     folder = Path(checkpoint).expanduser()  # the notebooks run in notebooks/: a relative folder must not move
@@ -180,6 +181,8 @@ def run_notebooks(
         result.seconds = round(time.perf_counter() - start, 1)
         metrics_file = out_dir / "metrics.json"
         result.metrics = json.loads(metrics_file.read_text()) if metrics_file.exists() else {}
+        read_file = out_dir / "artifacts_read.json"
+        result.artifacts_read = json.loads(read_file.read_text()) if read_file.exists() else {}
         print(f"[{i}/{len(chosen)}] {nb.stem}: {result.status} in {result.seconds:.0f} s"
               + (f"\n    {result.error}" if result.error else ""), flush=True)
         write_report(run_dir, resolved, seed, data, results, checkpoint)
@@ -205,13 +208,14 @@ def write_report(run_dir: Path, profile: str, seed: int, data_dir: str | None,
         f"Profile `{profile}`, seed {seed}, data: {data_dir or 'bundled'}, checkpoint: {checkpoint}.",
         f"{ok} ok, {failed} failed, {len(results) - ok - failed} not run yet; "
         f"{sum(r.seconds for r in results):.0f} s in all.", "",
-        "| notebook | status | time (s) | headline figures |",
-        "|---|---|---:|---|",
+        "| notebook | status | time (s) | read (made by notebook) | headline figures |",
+        "|---|---|---:|---|---|",
     ]
     for r in results:
         figures = ", ".join(f"{k} = {_fmt(v)}" for k, v in sorted(r.metrics.items())) or "-"
         link = f"[{r.notebook}]({r.notebook}/{r.notebook}.ipynb)" if r.status != "pending" else r.notebook
-        lines.append(f"| {link} | {r.status} | {r.seconds:.0f} | {figures} |")
+        read = ", ".join(f"{name} ({made['notebook']})" for name, made in sorted(r.artifacts_read.items())) or "-"
+        lines.append(f"| {link} | {r.status} | {r.seconds:.0f} | {read} | {figures} |")
     errors = [r for r in results if r.error]
     if errors:
         lines += ["", "## Failures", ""] + [f"- **{r.notebook}**: `{r.error}`" for r in errors]
