@@ -3,7 +3,7 @@
     python bench/bench_agent.py [--profile laptop] [--seed 42] [--output DIR] [--report-only]
 
 Runs notebook 10 through ``labkit.course.runner.run_notebooks`` and reads back what it records. ``--output`` is the run
-folder; 01's and 03's artifacts are kept under it (``artifacts/<profile>``) and built by the notebook when missing,
+folder; 01's and 03's artifacts are kept under it (``artifacts/<profile>-seed<seed>-bundled``) and built by the notebook when missing,
 which adds their time to the notebook's minutes: pass the same folder again to time the notebook with them present
 (``artifacts_present`` says which case a result is).
 
@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import labkit  # noqa: E402,F401  - sets the Keras flags
 from common import Target, finish, parser  # noqa: E402
 
+from labkit.course.lab import artifacts_key  # noqa: E402
 from labkit.course.profiles import get_profile  # noqa: E402
 from labkit.course.runner import run_notebooks  # noqa: E402
 
@@ -29,7 +30,8 @@ args_parser.add_argument("--output", type=Path, help="run folder (default: a fre
 args = args_parser.parse_args()
 profile = get_profile(args.profile).name
 output = args.output or Path(tempfile.mkdtemp(prefix="bench_agent_"))
-artifacts = output / "artifacts" / profile
+artifacts = output / "artifacts" / artifacts_key({"profile": profile, "overrides": {}, "seed": args.seed,
+                                                   "data": "bundled"})
 present = artifacts.is_dir() and any(artifacts.iterdir())
 _, results = run_notebooks(profile, args.seed, ["10"], None, output)
 result = results[0]

@@ -11,15 +11,17 @@ import nbformat
 import pytest
 
 from labkit.course import artifacts
+from labkit.course.lab import artifacts_key
 from labkit.course.runner import execute_notebook, list_notebooks
 
+FOLDER = artifacts_key({"profile": "ci", "overrides": {}, "seed": 42, "data": "bundled"})  # where ci runs keep them
 NOTEBOOKS = {p.stem[:2]: p for p in list_notebooks(Path(__file__).resolve().parents[1] / "notebooks")}
 
 
 def tiny_preset(first: Path, preset: Path) -> Path:
     """A preset folder beside nothing else: 01's vocabulary (``first``: 01's executed run), one layer of width 8,
     random weights: cheap, learns little."""
-    vocab = (first.parent / "artifacts" / "ci" / "vocab.txt").read_text().splitlines()
+    vocab = (first.parent / "artifacts" / FOLDER / "vocab.txt").read_text().splitlines()
     keras_hub.models.BertBackbone(vocabulary_size=len(vocab), num_layers=1, num_heads=2, hidden_dim=8,
                                   intermediate_dim=16, max_sequence_length=64).save_to_preset(str(preset))
     keras_hub.models.BertTokenizer(vocabulary=vocab, lowercase=True).save_to_preset(str(preset))
@@ -32,8 +34,8 @@ def test_02_fine_tunes_a_preset_folder_beside_the_kits_arms(executed, tmp_path):
     first = executed(NOTEBOOKS["01"])  # 02 reads 01's encoders and its pretraining record
     run = tmp_path / "run"
     for name in {f for a in artifacts.ENCODERS for f in artifacts.ARTIFACTS[a].files}:
-        (run / "artifacts" / "ci").mkdir(parents=True, exist_ok=True)
-        shutil.copy(first.parent / "artifacts" / "ci" / name, run / "artifacts" / "ci" / name)
+        (run / "artifacts" / FOLDER).mkdir(parents=True, exist_ok=True)
+        shutil.copy(first.parent / "artifacts" / FOLDER / name, run / "artifacts" / FOLDER / name)
     (run / first.name).mkdir()
     shutil.copy(first / "metrics.json", run / first.name / "metrics.json")
 
