@@ -176,3 +176,18 @@ def test_bracketed_marks_entities():
     s = data.TaggedSentence(["Maria", "Lopez", "of", "Acme", "called"], ["B-PER", "I-PER", "O", "B-ORG", "O"])
     assert s.bracketed() == "[Maria Lopez]PER of [Acme]ORG called"
     assert data.TaggedSentence(["in", "Paris"], ["O", "B-LOC"]).bracketed() == "in [Paris]LOC"
+
+
+def test_seen_words_slice_is_bundled_and_absent_from_a_real_set(tmp_path):
+    intents, service = data.load_seen_words(None, "intents"), data.load_seen_words(None, "service")
+    assert len(intents) == len(service) == len(data.load_intents()["test"])
+    assert set(intents.labels) - {"out_of_scope"} == set(service.labels) - {data.OUT_OF_SCOPE}
+    assert data.OUT_OF_SCOPE in service.labels and service.labels[-1] == data.OUT_OF_SCOPE  # in scope first
+    write(tmp_path / "intents" / "train.csv", "text,label\nmy own message,a\nanother one,b\n")
+    write(tmp_path / "intents" / "test.csv", "text,label\na test message,a\n")
+    assert data.load_seen_words(tmp_path, "intents") is None  # a real set: its own test split only
+    with pytest.raises(ValueError, match="only the intents and service"):
+        data.load_seen_words(None, "ner")
+    write(tmp_path / "s.json", '{"test": [["hi there", "greet"]], "oos_test": [["what time", "weather"]]}')
+    with pytest.raises(data.DataFormatError, match=r"'oos_test', entry 0: intent 'weather' in an out-of-scope"):
+        data.read_clinc_test(tmp_path / "s.json")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import csv
+import json
 import os
 import re
 import subprocess
@@ -176,6 +177,45 @@ def test_ner_test_sentences_and_entities_are_new(out: Path) -> None:
         sentences, _ = _conll(out / "ner" / f"{split}.txt")
         assert not train_sentences & {tuple(t for t, _ in s) for s in sentences}
         assert not train_entities & {e for s in sentences for e in _entities(s)}, split
+
+
+def _seen_words(out: Path) -> list[tuple[str, str]]:
+    with (out / "intents" / f"{intents.SEEN_WORDS}.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    assert rows[0] == ["text", "label"]
+    return [(text, label) for text, label in rows[1:]]
+
+
+def test_seen_words_slice_is_new_messages_in_training_words(out: Path) -> None:
+    """The second test slice: no message of any split again (not even inside a training message), every
+    word in train, the labels and sizes of test; the test split, by contrast, is nearly all new words."""
+    data, seen = _intents(out), _seen_words(out)
+    train = [text for text, _ in data["train"]]
+    normal = lambda text: text.lower().rstrip(".!? ")  # noqa: E731  (as the generator drops duplicates)
+    assert len({normal(t) for t, _ in seen}) == len(seen)
+    assert not {normal(t) for t, _ in seen} & {normal(t) for rows in data.values() for t, _ in rows}
+    assert not lexicon.sharing_ngrams([t for t, _ in seen], train, n=1000), "a message lies whole inside a train one"
+    train_words = {w for text in train for w in lexicon.words(text)}
+    new_words = {w for text, _ in seen for w in lexicon.words(text)} - train_words
+    assert not new_words, sorted(new_words)[:10]
+    # a second reading of "every word occurs in train", with a plain regular expression
+    plain = lambda texts: {w for text in texts for w in re.findall(r"[a-z0-9]+", text.lower())}  # noqa: E731
+    assert plain(t for t, _ in seen) <= plain(train)
+    test_only_train_words = sum(set(lexicon.words(text)) <= train_words for text, _ in data["test"])
+    assert test_only_train_words < len(data["test"]) / 10  # the test split is new words, this slice is not
+    assert sorted({label for _, label in seen}) == sorted({label for _, label in data["test"]})
+    assert len(seen) == len(data["test"])
+    card = (out / "intents" / "README.md").read_text(encoding="utf-8")
+    assert f"**{test_only_train_words}** hold only words" in card and f"**0** of {len(seen)}" in card
+
+
+def test_service_seen_words_regroup_the_intent_slice(out: Path) -> None:
+    service = json.loads((out / "service" / f"{intents.SEEN_WORDS}.json").read_text(encoding="utf-8"))
+    assert set(service) == {"test", "oos_test"}
+    regrouped = {text: (intents.OUT_OF_SCOPE if label == "oos" else label)
+                 for key in service for text, label in service[key]}
+    assert regrouped == dict(_seen_words(out))
+    assert {label for _, label in service["oos_test"]} == {"oos"}
 
 
 def _corpus_lines(out: Path) -> list[str]:

@@ -198,3 +198,47 @@ def build(seed: int = 0) -> dict[str, list[tuple[str, str]]]:
             data[split].extend(rows)
         rng.shuffle(data[split])
     return data
+
+
+SEEN_WORDS = "test_seen_words"  # the second test slice: new messages in the training split's words only
+
+
+@lru_cache(maxsize=4)
+def build_seen_words(seed: int = 0) -> list[tuple[str, str]]:
+    """A second test slice, ``(text, label)`` pairs: new messages built only from what train was built from.
+
+    Each message fills a *train* template with *train* synonyms and slot values (greetings and sign-offs
+    too), so it holds no word the training split lacks; it is still a new message: none equals a message
+    of any split (ignoring case and final punctuation) or lies whole inside a training message (words
+    compared as the leak checks do, :func:`lexicon.words`). Drawn with a random generator of its own, after
+    :func:`build`, which it leaves unchanged. Where the test split measures how a model meets unseen
+    synonyms and phrasings, this slice measures whether it learned the words it was taught.
+    """
+    data = build(seed)
+    train_words = {w for text, _ in data["train"] for w in lexicon.words(text)}
+    inside_train: set[tuple[str, ...]] = set()  # every run of words of a training message
+    for text, _ in data["train"]:
+        w = lexicon.words(text)
+        inside_train |= {tuple(w[i:j]) for i in range(len(w)) for j in range(i + 1, len(w) + 1)}
+    seen = {normal(text) for rows in data.values() for text, _ in rows}
+    rng = random.Random(f"intents:{seed}:{SEEN_WORDS}")
+    rows: list[tuple[str, str]] = []
+    for label in [intent.name for intent in INTENTS] + [OUT_OF_SCOPE]:
+        intent = next((i for i in INTENTS if i.name == label), None)
+        synonyms = intent_synonyms(intent, seed) if intent else {}
+        templates = phrasing(seed)[f"templates.{label}"].values("train")
+        made, attempt = 0, 0
+        while made < TEST_SIZE:
+            if attempt == TEST_SIZE * 200:
+                raise RuntimeError(f"could not make {TEST_SIZE} new {SEEN_WORDS} messages for {label}")
+            body = render(templates[attempt % len(templates)], rng, seed, "train", synonyms)
+            text = message(body, rng, seed, "train")
+            attempt += 1
+            w = lexicon.words(text)
+            if normal(text) in seen or tuple(w) in inside_train or not set(w) <= train_words:
+                continue
+            seen.add(normal(text))
+            rows.append((text, label))
+            made += 1
+    rng.shuffle(rows)
+    return rows

@@ -1,4 +1,5 @@
-"""The customer-support intent set: ``intents/{train,valid,test}.csv`` with columns ``text,label``.
+"""The customer-support intent set: ``intents/{train,valid,test}.csv`` with columns ``text,label``, and a
+second test slice in the training split's words only, ``intents/test_seen_words.csv``.
 
 This module writes the set and its card (:func:`write`, :func:`card`). The messages are built in
 ``intent_messages.py`` from the intent tables in ``phrases.py`` (templates and synonym slots:
@@ -16,7 +17,9 @@ from pathlib import Path
 
 from . import corpus, lexicon
 from .intent_messages import (
+    SEEN_WORDS,
     build,
+    build_seen_words,
     held_out_values,
     intent_synonyms,
     message,
@@ -32,30 +35,49 @@ from .lexicon import FRACTIONS, PARTS, SPLITS, LABELLED_FRACTIONS, ordinary, tab
 from .phrases import CLOSERS, INTENTS, OOS_SLOTS, OPENERS, OUT_OF_SCOPE, OUT_OF_SCOPE_TEMPLATES, Intent
 
 __all__ = [
-    "CLOSERS", "INTENTS", "OOS_SLOTS", "OPENERS", "OUT_OF_SCOPE", "OUT_OF_SCOPE_TEMPLATES", "Intent", "build", "card",
+    "CLOSERS", "INTENTS", "OOS_SLOTS", "OPENERS", "OUT_OF_SCOPE", "OUT_OF_SCOPE_TEMPLATES", "SEEN_WORDS", "Intent",
+    "build", "build_seen_words", "card", "seen_words_checks",
     "held_out_values", "intent_synonyms", "message", "noisy", "normal", "phrasing", "render", "shared_pools_used",
     "slot_pools", "synonym_parts", "write",
 ]
 
 
 def write(out_dir: Path, seed: int = 0) -> list[Path]:
-    """Write ``train.csv``, ``valid.csv``, ``test.csv`` and ``README.md`` into ``out_dir``."""
+    """Write ``train.csv``, ``valid.csv``, ``test.csv``, ``test_seen_words.csv`` and ``README.md`` into ``out_dir``."""
     data = build(seed)
     paths = []
-    for split in SPLITS:
+    for split, rows in [*((split, data[split]) for split in SPLITS), (SEEN_WORDS, build_seen_words(seed))]:
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
         writer.writerow(("text", "label"))
-        writer.writerows(data[split])
+        writer.writerows(rows)
         paths.append(write_text(out_dir / f"{split}.csv", buf.getvalue()))
     paths.append(write_text(out_dir / "README.md", card(data, seed)))
     return paths
+
+
+def seen_words_checks(data: dict[str, list[tuple[str, str]]], seen_words: list[tuple[str, str]]) -> dict[str, int]:
+    """What the card says of the slice in training words only, counted on the messages (words as
+    :func:`lexicon.words` reads them): how many of its messages hold a word train lacks, equal a train
+    message or lie whole inside one, share a run of six words with one; and how many test messages hold
+    only training words."""
+    train = [text for text, _ in data["train"]]
+    vocab = {w for text in train for w in lexicon.words(text)}
+    only_train_words = lambda texts: sum(set(lexicon.words(t)) <= vocab for t in texts)  # noqa: E731
+    texts = [text for text, _ in seen_words]
+    return {"messages": len(texts), "new_words": len(texts) - only_train_words(texts),
+            "inside_train": len(lexicon.sharing_ngrams(texts, train, n=1000)),
+            "six_words": len(lexicon.sharing_ngrams(texts, train, lexicon.NGRAM)),
+            "test": len(data["test"]), "test_train_words_only": only_train_words(text for text, _ in data["test"])}
 
 
 def card(data: dict[str, list[tuple[str, str]]], seed: int) -> str:
     """The data-set card, every number computed from ``data``."""
     counts = {split: Counter(label for _, label in rows) for split, rows in data.items()}
     labels = [intent.name for intent in INTENTS] + [OUT_OF_SCOPE]
+    seen_rows = build_seen_words(seed)
+    seen = seen_words_checks(data, seen_rows)
+    per_label = "/".join(str(n) for n in sorted(set(Counter(label for _, label in seen_rows).values())))
     dist = table(["label", *SPLITS], [[label, *(counts[s][label] for s in SPLITS)] for label in labels]
                  + [["**total**", *(len(data[s]) for s in SPLITS)]])
     parts = synonym_parts(seed)
@@ -88,9 +110,9 @@ change the generator and run it again.
 
 Short messages a customer might type into a bank or shop's support chat, each labelled with one of
 {len(INTENTS)} intents, plus `{OUT_OF_SCOPE}` for chit-chat and requests from other domains
-(weather, recipes, music ...). Files: `train.csv`, `valid.csv`, `test.csv`, each with the header
-`text,label`, quoted by Python's `csv` module. Messages are {min(lengths)} to {max(lengths)} words long
-(mean {sum(lengths) / len(lengths):.1f}).
+(weather, recipes, music ...). Files: `train.csv`, `valid.csv`, `test.csv`, and a second test slice
+`{SEEN_WORDS}.csv` (below), each with the header `text,label`, quoted by Python's `csv` module.
+Messages are {min(lengths)} to {max(lengths)} words long (mean {sum(lengths) / len(lengths):.1f}).
 
 Examples:
 
@@ -136,6 +158,26 @@ line at a time):
   words: all of its words): **{found['messages']}** of {len(leak['messages'])};
 - valid and test values of the slot pools (synonyms, cards, products, cities, out-of-scope words ...)
   found in the corpus as whole words: **{found['values']}** of {len(leak['values'])}.
+
+## A second test slice in training words: `{SEEN_WORDS}.csv`
+
+The test split above asks a model to read words it was never taught for an intent: of its {seen['test']}
+messages, **{seen['test_train_words_only']}** hold only words that occur in `train.csv`. So its scores show
+what a model makes of unseen synonyms and phrasings (what pretraining is for), not whether it learned its
+lesson. `{SEEN_WORDS}.csv` answers that second question: {seen['messages']} new messages
+({per_label} per label, the same labels as test), each a *train* template filled with *train* synonyms and slot values,
+with train's greetings, sign-offs and typing noise, drawn with a random generator of its own after the three
+splits (which it leaves unchanged). Checks, measured on the generated files (`tests/test_datagen.py` measures
+them again; words as in the leak checks above):
+
+- messages that hold a word `train.csv` lacks: **{seen['new_words']}** of {seen['messages']};
+- messages whose words equal those of a training message, or lie in a row inside one:
+  **{seen['inside_train']}** (none equals a message of any split either, ignoring case and final punctuation);
+- messages that share a run of six words with a training message: {seen['six_words']} of {seen['messages']}
+  (expected: they fill the same templates; this slice is new messages, not new phrasings).
+
+A model that scores far higher here than on `test.csv` learned the words it was taught and met unknown ones
+at test time. Real data sets (`DATA_DIR`) have no such file; they have their own test split.
 
 Key-slot synonyms per part:
 

@@ -6,7 +6,7 @@ One module per family of formats; every public name is importable from here (``d
     common      which folder a set comes from (DATA_DIR or bundled), splits   (all)        DataFormatError
     corpus      plain text, one line each                                      corpus/
     intents     text-label CSV/TSV (as Banking77); CLINC150's data_full.json   intents/,    LabeledTexts,
-                                                                               service/     OUT_OF_SCOPE
+                (and the bundled sets' second test slice, test_seen_words)     service/     OUT_OF_SCOPE
     ner         CoNLL, IOB1/IOB2 tags                                          ner/         TaggedSentence
     finance     Financial PhraseBank's sentence@label; headline stream CSVs    finance/     PhraseBankFile,
                                                                                             HeadlineStream, Shift
@@ -39,11 +39,14 @@ from labkit.data.intents import (
     CLINC_KEYS,
     LABEL_COLUMNS,
     OUT_OF_SCOPE,
+    SEEN_WORDS,
     TEXT_COLUMNS,
     LabeledTexts,
     load_intents,
+    load_seen_words,
     load_service,
     read_clinc,
+    read_clinc_test,
     read_text_label,
 )
 from labkit.data.ner import TaggedSentence, load_ner, read_conll
@@ -52,11 +55,12 @@ from labkit.data.relations import Entity, Relation, RelationSentence, load_kg, r
 
 __all__ = [
     "CLINC_KEYS", "DATASETS", "DataFormatError", "Entity", "FINANCE_FRACTIONS", "HeadlineStream", "LABEL_COLUMNS",
-    "LabeledTexts", "MOVIELENS_GENRES", "OUT_OF_SCOPE", "PHRASEBANK_LABELS", "PhraseBankFile", "Ratings", "Relation",
-    "RelationSentence", "SPLITS", "Shift", "TEXT_COLUMNS", "TaggedSentence", "VALID_FRACTION", "bundled_dir", "load",
-    "load_corpus", "load_finance", "load_intents", "load_kg", "load_movielens", "load_ner", "load_service",
-    "load_stream", "read_clinc", "read_conll", "read_corpus", "read_movielens_items", "read_movielens_ratings",
-    "read_phrasebank", "read_spert", "read_stream", "read_text_label", "source", "stratified_split",
+    "LabeledTexts", "MOVIELENS_GENRES", "OUT_OF_SCOPE", "PHRASEBANK_LABELS", "PhraseBankFile", "Ratings",
+    "Relation", "RelationSentence", "SEEN_WORDS", "SPLITS", "Shift", "TEXT_COLUMNS", "TaggedSentence",
+    "VALID_FRACTION", "bundled_dir", "load", "load_corpus", "load_finance", "load_intents", "load_kg",
+    "load_movielens", "load_ner", "load_seen_words", "load_service", "load_stream", "read_clinc", "read_clinc_test",
+    "read_conll", "read_corpus", "read_movielens_items", "read_movielens_ratings", "read_phrasebank", "read_spert",
+    "read_stream", "read_text_label", "source", "stratified_split",
 ]
 
 

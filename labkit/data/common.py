@@ -13,7 +13,9 @@ Layout (the bundled ``datasets/`` folder and a user's ``DATA_DIR`` alike)::
     movielens/u.{data,item,user}      MovieLens-100k's files (notebook 07); descriptions.tsv optional
     kg/{train,valid,test}.json        sentences with entities and relations in SpERT's JSON format (notebook 08)
 
-``valid`` is optional: when it is missing it is carved out of ``train`` with the seed.
+``valid`` is optional: when it is missing it is carved out of ``train`` with the seed. The bundled ``intents/`` and
+``service/`` also hold a second test slice, ``test_seen_words.csv`` / ``.json`` (new messages in the training split's
+words only); a real set has none, and the notebooks then skip that slice.
 Every reader checks the whole file before returning, so bad input never half-loads.
 """
 from __future__ import annotations

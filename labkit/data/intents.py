@@ -1,6 +1,7 @@
 """Labelled texts: intents and other text-label sets (``intents/``, a CSV or TSV file of texts and labels as
 Banking77's), and the customer-service set in CLINC150's ``data_full.json`` (``service/``), with out-of-scope
 requests labelled :data:`OUT_OF_SCOPE`. :class:`LabeledTexts` is the split every text-classification reader returns.
+The bundled sets hold a second test slice besides ``test`` (:data:`SEEN_WORDS`, read by :func:`load_seen_words`).
 """
 from __future__ import annotations
 
@@ -75,6 +76,21 @@ def read_text_label(
 
 CLINC_KEYS = {"train": "train", "valid": "val", "test": "test"}  # split -> CLINC150's key
 OUT_OF_SCOPE = "oos"  # CLINC150's name for the out-of-scope intent
+SEEN_WORDS = "test_seen_words"  # the bundled sets' second test slice: new messages in the training split's words
+
+
+def _clinc_rows(path: Path, content: dict, key: str) -> tuple[list[str], list[str]]:
+    """The texts and intents of one of CLINC150's lists, checked: ``[text, intent]`` pairs, ``oos`` in ``oos_*``."""
+    texts, labels = [], []
+    for i, row in enumerate(content[key]):
+        if not (isinstance(row, list) and len(row) == 2 and all(isinstance(x, str) and x.strip() for x in row)):
+            raise DataFormatError(f"{path}, key {key!r}, entry {i}: expected [text, intent], got {row!r}")
+        if key.startswith("oos_") and row[1] != OUT_OF_SCOPE:
+            raise DataFormatError(f"{path}, key {key!r}, entry {i}: intent {row[1]!r} in an out-of-scope "
+                                  f"list (expected {OUT_OF_SCOPE!r})")
+        texts.append(row[0].strip())
+        labels.append(row[1].strip())
+    return texts, labels
 
 
 def read_clinc(path: str | Path) -> dict[str, LabeledTexts]:
@@ -98,14 +114,9 @@ def read_clinc(path: str | Path) -> dict[str, LabeledTexts]:
     for split, key in CLINC_KEYS.items():
         texts, labels = [], []
         for k in (key, f"oos_{key}"):
-            for i, row in enumerate(content[k]):
-                if not (isinstance(row, list) and len(row) == 2 and all(isinstance(x, str) and x.strip() for x in row)):
-                    raise DataFormatError(f"{path}, key {k!r}, entry {i}: expected [text, intent], got {row!r}")
-                if k.startswith("oos_") and row[1] != OUT_OF_SCOPE:
-                    raise DataFormatError(f"{path}, key {k!r}, entry {i}: intent {row[1]!r} in an out-of-scope "
-                                          f"list (expected {OUT_OF_SCOPE!r})")
-                texts.append(row[0].strip())
-                labels.append(row[1].strip())
+            more_texts, more_labels = _clinc_rows(path, content, k)
+            texts += more_texts
+            labels += more_labels
         splits[split] = LabeledTexts(texts, labels)
     known = set(splits["train"].labels)
     for split in ("valid", "test"):
@@ -136,3 +147,29 @@ def load_service(data_dir: str | Path | None = None) -> dict[str, LabeledTexts]:
     """The customer-service set (``service/data_full.json``) as ``{"train", "valid", "test"}`` splits,
     out-of-scope requests labelled ``oos`` (:func:`read_clinc`)."""
     return read_clinc(dataset_folder(data_dir, "service") / "data_full.json")
+
+
+def read_clinc_test(path: str | Path) -> LabeledTexts:
+    """Read a file in CLINC150's layout that holds one test slice only (keys ``test`` and ``oos_test``):
+    its in-scope requests followed by its out-of-scope ones, labelled ``oos``."""
+    path = Path(path)
+    content = read_json(path)
+    missing = [k for k in ("test", "oos_test") if not isinstance(content, dict) or k not in content]
+    if missing:
+        raise DataFormatError(f"{path}: key(s) {missing} missing; a test slice in CLINC150's layout has 'test' and "
+                              "'oos_test', each a list of [text, intent]")
+    (texts, labels), (oos_texts, oos_labels) = _clinc_rows(path, content, "test"), _clinc_rows(path, content, "oos_test")
+    return LabeledTexts(texts + oos_texts, labels + oos_labels)
+
+
+def load_seen_words(data_dir: str | Path | None = None, name: str = "intents") -> LabeledTexts | None:
+    """The second test slice of set ``name`` (``intents`` or ``service``): messages built only from the words,
+    templates and slot values of its training split, none of them a training message (``datasets/intents``'
+    card). The bundled sets have it (``intents/test_seen_words.csv``, ``service/test_seen_words.json``); a
+    real set in ``DATA_DIR`` has not, and then this returns None: it has its own test split only."""
+    if name not in ("intents", "service"):
+        raise ValueError(f"only the intents and service sets have a {SEEN_WORDS} slice, not {name!r}")
+    path = dataset_folder(data_dir, name) / f"{SEEN_WORDS}.{'csv' if name == 'intents' else 'json'}"
+    if not path.is_file():
+        return None
+    return read_text_label(path) if name == "intents" else read_clinc_test(path)
