@@ -31,7 +31,8 @@ lab: $(READY)          ## JupyterLab on the notebooks, with the kit's kernel
 bench: $(READY)        ## benchmarks: figures and targets written to bench/results/; lists missed targets
 	$(BIN)/labkit bench $(PROFILE_ARG)
 
-editions: $(READY)     ## student edition (solutions removed, checks kept) and instructor edition, in editions/
+editions: $(READY)     ## Colab badges + install cells from labkit/course/colab.py; student (committed) and instructor editions in editions/
+	$(BIN)/python -m labkit.course.colab
 	$(BIN)/labkit editions
 
 data: $(READY)         ## regenerate the bundled data sets (byte-identical)

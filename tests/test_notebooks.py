@@ -13,7 +13,7 @@ import nbformat
 import pytest
 from papermill.translators import PythonTranslator
 
-from labkit.course import artifacts, expected
+from labkit.course import artifacts, colab, expected
 from labkit.course.editions import solution_blocks, student_source
 from labkit.course.expected import headlines
 from labkit.course.runner import execute_notebook, list_notebooks
@@ -165,7 +165,10 @@ def test_notebook_hygiene(path):
     names = {"PROFILE", "SEED", "DATA_DIR", "OUTPUT_DIR"} | CHECKPOINT_PARAMETER.get(path.stem, set())
     assert {p.name for p in parsed} == names
     assert "google.colab" in code[0].source, "the first code cell is the guarded Colab install"
-    assert f"colab.research.google.com/github/labkit-course/labkit/blob/main/notebooks/{path.name}" in nb.cells[0].source
+    # both written from labkit/course/colab.py's one repository address by `make editions`: the same in every notebook
+    assert code[0].source == colab.install_cell(), "the install cell differs from colab.install_cell(): make editions"
+    assert colab.badges(nb.cells[0].source) == [path.name], "one Open in Colab badge, for this notebook, in the header"
+    assert colab.badge(path.name) in nb.cells[0].source, "the badge differs from colab.badge(): make editions"
     widgets = [c for c in code if "widgets." in c.source]
     assert all("interactive" in c.metadata.get("tags", []) for c in widgets), "tag widget cells 'interactive'"
     for i, cell in enumerate(nb.cells):

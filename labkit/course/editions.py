@@ -4,14 +4,19 @@
   and the ``answers`` cells (the questionnaire's answers) are removed; the checks stay.
 - **instructor**: the same notebooks with the marker lines removed.
 
-``labkit editions`` (``make editions``) writes both under ``editions/``.
+``labkit editions`` writes both under ``editions/``; ``make editions`` first rewrites the notebooks' Colab badges and
+install cells from the repository address (:mod:`labkit.course.colab`). The student edition, ``editions/student/``, is
+committed (the badges open it; ``tests/test_editions.py`` fails when it is stale); ``editions/instructor/`` is not.
 """
 from __future__ import annotations
 
 import copy
+import warnings
 from pathlib import Path
 
 import nbformat
+
+from labkit.course.colab import address_warning
 
 BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
 
@@ -73,4 +78,6 @@ def write_editions(notebooks: list[Path], out_dir: Path) -> dict[str, list[Path]
             target = folder / Path(path).name
             nbformat.write(edition(nbformat.read(path, as_version=4), student), target)
             written[name].append(target)
+    if address_warning():
+        warnings.warn(address_warning(), stacklevel=2)
     return written
