@@ -12,7 +12,7 @@ from labkit.course import chapters
 DESCRIPTIONS = {
     "ci": "seconds per notebook; tiny models; used by the tests",
     "laptop": "2-core CPU, minutes per notebook; real teaching results",
-    "gpu": "a Colab GPU; full sizes",
+    "gpu": "a Colab GPU; full sizes (not measured yet)",
 }
 
 
