@@ -146,12 +146,13 @@ def test_artifacts_are_kept_apart_by_what_made_them(tmp_path):
 
 
 def test_a_fine_tuned_model_records_its_checkpoint_and_overrides_never_run_a_notebook(tmp_path, capsys):
-    lab = labkit.setup("02_fine_tuning", "ci", 42, tmp_path / "02", checkpoint="bert_tiny_en_uncased")
+    lab = labkit.setup("02_fine_tuning", "ci", 42, tmp_path / "02")
     bundle = EncoderBundle(*tiny_bundle(), 16)
     artifacts.save_encoder(lab, bundle)
     ids = keras.Input(shape=(16,), dtype="int32")
     probs = keras.layers.Dense(3, activation="softmax")(keras.layers.GlobalAveragePooling1D()(bundle.encoder(ids)))
-    artifacts.save_finetuned(lab, "intent_classifier", keras.Model(ids, probs), ["a", "b", "c"])
+    artifacts.save_finetuned(lab, "intent_classifier", keras.Model(ids, probs), ["a", "b", "c"],
+                             checkpoint="bert_tiny_en_uncased")
     artifacts.load_intent_classifier(lab)
     assert "intent_classifier made by notebook 02 (profile 'ci', seed 42, the bundled data, fine-tuned from " \
            "bert_tiny_en_uncased)" in capsys.readouterr().out

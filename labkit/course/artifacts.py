@@ -16,7 +16,7 @@ recipe that notebook teaches, and its executed copy to read, never a second copy
 
 Artifacts know what made them. ``lab.artifacts_dir`` is one folder per profile (and overridden fields), seed
 and data, with those in its ``made_by.json``; each saved model adds ``<artifact>.made_by.json`` (the notebook
-and the ``CHECKPOINT`` it fine-tuned). Every load prints what it read and adds it to the run's
+and the checkpoint its encoder started from). Every load prints what it read and adds it to the run's
 ``artifacts_read.json``, which the run report lists.
 """
 from __future__ import annotations
@@ -66,8 +66,8 @@ def made_by(lab, name: str) -> dict:
     return {**json.loads((lab.artifacts_dir / "made_by.json").read_text()), **own}
 
 
-def _saved(lab, name: str) -> None:
-    record = {"notebook": lab.notebook[:2], "checkpoint": lab.checkpoint}
+def _saved(lab, name: str, checkpoint: str) -> None:
+    record = {"notebook": lab.notebook[:2], "checkpoint": str(checkpoint)}
     (lab.artifacts_dir / f"{name}.made_by.json").write_text(json.dumps(record) + "\n")
 
 
@@ -133,7 +133,7 @@ def save_encoder(lab, bundle, name: str = "encoder") -> Path:
     save_vocabulary(bundle.vocab, folder / vocab_file)
     settings = {"seq_len": bundle.seq_len, "lowercase": bool(bundle.tokenizer.lowercase)}
     (folder / settings_file).write_text(json.dumps(settings) + "\n")
-    _saved(lab, name)
+    _saved(lab, name, "kit")
     print(f"saved {model_file} and its vocabulary in {folder}")
     return folder / model_file
 
@@ -162,14 +162,15 @@ def load_encoder(lab, name: str = "encoder"):
 # --- the fine-tuned models -----------------------------------------------------------
 
 
-def save_finetuned(lab, name: str, model, class_names: list[str]) -> Path:
-    """Save a fine-tuned model (``intent_classifier`` or ``ner_tagger``) with its class names."""
+def save_finetuned(lab, name: str, model, class_names: list[str], checkpoint: str = "kit") -> Path:
+    """Save a fine-tuned model (``intent_classifier`` or ``ner_tagger``) with its class names and the checkpoint
+    its encoder started from (``"kit"``: notebook 01's)."""
     if name not in ("intent_classifier", "ner_tagger"):
         raise ValueError(f"save_finetuned saves intent_classifier or ner_tagger, got {name!r}")
     model_file, names_file = ARTIFACTS[name].files
     model.save(lab.artifacts_dir / model_file)
     (lab.artifacts_dir / names_file).write_text(json.dumps(list(class_names)) + "\n")
-    _saved(lab, name)
+    _saved(lab, name, checkpoint)
     print(f"saved {model_file} in {lab.artifacts_dir}")
     return lab.artifacts_dir / model_file
 

@@ -39,7 +39,8 @@ class Lab:
 
     def made_by(self) -> dict:
         """What an artifact made in this lab depends on: the profile and the fields overridden in it, the seed, the
-        data (``"bundled"`` or the folder); the checkpoint is recorded per artifact (:mod:`labkit.course.artifacts`)."""
+        data (``"bundled"`` or the folder); the checkpoint a model started from is recorded per artifact
+        (:mod:`labkit.course.artifacts`)."""
         base = PROFILES.get(self.profile.name)
         overrides = {} if base is None else {f.name: getattr(self.profile, f.name) for f in dataclasses.fields(Profile)
                                              if getattr(self.profile, f.name) != getattr(base, f.name)}
@@ -171,7 +172,7 @@ def setup(
     ``output_dir`` defaults to ``runs/interactive/<notebook>`` in the kit's folder.
     ``data_dir`` (optional) points at real data laid out like ``datasets/``, or is ``"real"``: the real sets
     this notebook reads are fetched (downloaded once, checked, cached: :mod:`labkit.course.fetch`) and read.
-    ``checkpoint`` is the notebook's ``CHECKPOINT`` (02, 05, 06), recorded with the models it saves.
+    ``checkpoint`` is the notebook's ``CHECKPOINT`` (02, 05, 06), passed on to a notebook run to make a missing artifact.
     """
     if not isinstance(seed, int) or isinstance(seed, bool):
         raise ValueError(f"SEED must be an integer, got {seed!r}")
