@@ -172,7 +172,8 @@ def setup(
     ``output_dir`` defaults to ``runs/interactive/<notebook>`` in the kit's folder.
     ``data_dir`` (optional) points at real data laid out like ``datasets/``, or is ``"real"``: the real sets
     this notebook reads are fetched (downloaded once, checked, cached: :mod:`labkit.course.fetch`) and read.
-    ``checkpoint`` is the notebook's ``CHECKPOINT`` (02, 05, 06), passed on to a notebook run to make a missing artifact.
+    ``checkpoint`` is the notebook's ``CHECKPOINT`` (02, 05, 06), passed on to a notebook run to make a missing
+    artifact.
     """
     if not isinstance(seed, int) or isinstance(seed, bool):
         raise ValueError(f"SEED must be an integer, got {seed!r}")
