@@ -189,7 +189,8 @@ def setup(
     quiet_library_warnings()
     lab = Lab(notebook=notebook, profile=resolved, seed=seed, output_dir=out.resolve(), data_dir=data,
               checkpoint=str(checkpoint))
-    for stale in (lab.metrics_path, lab.baselines_path, lab.exercises_path, lab.artifacts_read_path):  # figures of an earlier run must not survive
+    # what an earlier run recorded must not survive
+    for stale in (lab.metrics_path, lab.baselines_path, lab.exercises_path, lab.artifacts_read_path):
         stale.unlink(missing_ok=True)
     source = f"real data from {data}" if data else "the bundled data sets"
     print(f"labkit: profile {resolved.name!r} ({resolved.description}), seed {seed}, {source}")
