@@ -196,3 +196,36 @@ def check_ewma_last(lab, answer, x, lam) -> str:
         z = lam * value + (1 - lam) * z
     return check(lab, "06.4 EWMA", answer, close_to(z, 1e-6),
                  "z_0 = x_0, then z_t = lambda * x_t + (1 - lambda) * z_{t-1}; give the last z_t")
+
+
+def check_word_list_rule(lab, answer, texts, labels, margin: float = 0.02) -> str:
+    """Exercise 06.5: ``answer(text) -> "positive" | "negative" | "neutral"`` must reach a macro-F1 on ``texts``
+    (the validation split) at least ``margin`` above :func:`lexicon_label`'s."""
+    from labkit.data import PHRASEBANK_LABELS
+
+    def macro_f1(rule):
+        predicted = [rule(t) for t in texts]
+        if any(p not in PHRASEBANK_LABELS for p in predicted):
+            raise ValueError(f"the rule must return one of {', '.join(PHRASEBANK_LABELS)} for every sentence")
+        return _macro_f1(labels, predicted)
+
+    baseline = _macro_f1(labels, [lexicon_label(t) for t in texts])
+
+    def right(rule):
+        score = macro_f1(rule)
+        print(f"your rule: macro-F1 {score:.3f} on the {len(texts)} validation sentences; the word list: {baseline:.3f}")
+        return score >= baseline + margin
+    return check(lab, "06.5 a better word rule", answer, right,
+                 f"the word list's macro-F1 on the validation split is {baseline:.3f}; yours must reach "
+                 f"{baseline + margin:.3f}. Print the training sentences the word list gets wrong: which cue words are "
+                 "missing from its lists, and which words turn a cue round (costs that rise, a loss that narrows)?")
+
+
+def _macro_f1(true: Sequence[str], predicted: Sequence[str]) -> float:
+    """Macro-F1 over the three PhraseBank labels (a label never predicted gets F1 = 0)."""
+    import sklearn.metrics
+
+    from labkit.data import PHRASEBANK_LABELS
+
+    return float(sklearn.metrics.f1_score(list(true), list(predicted), average="macro", labels=list(PHRASEBANK_LABELS),
+                                          zero_division=0))

@@ -111,3 +111,16 @@ def test_occlusion_method_must_pick_the_costliest_word(lab):
     assert ch04.check_occlusion_method(lab, occlusion, classify, ["my card is lost"]) == exercises.RIGHT
     assert ch04.check_occlusion_method(lab, lambda text, label: [0, 0, 0, 1], classify, ["my card is lost"]) == \
         exercises.NOT_YET
+
+
+def test_word_list_rule_must_beat_the_word_list(lab):
+    from labkit import ch06
+
+    texts = ["Costs rose sharply", "Operating loss narrowed", "Sales increased", "The board met in Espoo",
+             "Profit fell", "The company signed a contract"]
+    labels = ["negative", "positive", "positive", "neutral", "negative", "positive"]
+    truth = dict(zip(texts, labels))
+    assert ch06.check_word_list_rule(lab, truth.get, texts, labels) == exercises.RIGHT  # a perfect rule
+    assert ch06.check_word_list_rule(lab, ch06.lexicon_label, texts, labels) == exercises.NOT_YET  # the baseline itself
+    assert ch06.check_word_list_rule(lab, lambda text: "up", texts, labels) == exercises.NOT_YET  # not a label
+    assert ch06.check_word_list_rule(lab, None, texts, labels) == exercises.NOT_ATTEMPTED
