@@ -359,3 +359,25 @@ def check_fixed_shelf_regret(lab, answer, click_probabilities, users) -> str:
     return check(lab, "07.4 regret of one shelf", answer, close_to(expected, 1e-3 * max(1.0, abs(expected))),
                  "choose the shelf with the highest total click probability over the stream's users, then sum "
                  "max_a p[u, a] - p[u, best] over the stream")
+
+
+def check_rescoring(lab, answer, users, candidates, popularity, margin: float = 0.02) -> str:
+    """Exercise 07.5: ``answer(u, films) -> scores`` (higher first) must reach an HR@10 on the validation films
+    (``candidates``: one row per user of ``users``, the held-out film in column 0) at least ``margin`` above
+    popularity's (``popularity``: interactions per film, counted on the fitting part)."""
+    popularity = np.asarray(popularity, float)
+    candidates = np.asarray(candidates)
+    baseline = hit_rate_ndcg(popularity[candidates])[0]
+
+    def right(score):
+        scores = np.stack([np.asarray(score(int(u), films), float).reshape(len(films))
+                           for u, films in zip(users, candidates)])
+        if not np.isfinite(scores).all():
+            raise ValueError("a score is NaN or infinite (a user with no film? an empty mean?)")
+        hr = hit_rate_ndcg(scores)[0]
+        print(f"your scores: HR@10 {hr:.3f} on the validation films of {len(candidates)} users; popularity: {baseline:.3f}")
+        return hr >= baseline + margin
+    return check(lab, "07.5 a score that beats popularity", answer, right,
+                 f"popularity's HR@10 on the validation films is {baseline:.3f}; yours must reach {baseline + margin:.3f}. "
+                 "Keep popularity as a prior (log(1 + count)) and add how well the film's genres match the genres of "
+                 "the user's own films (fit_films[u]); score all films of the row at once, one number each")

@@ -124,3 +124,20 @@ def test_word_list_rule_must_beat_the_word_list(lab):
     assert ch06.check_word_list_rule(lab, ch06.lexicon_label, texts, labels) == exercises.NOT_YET  # the baseline itself
     assert ch06.check_word_list_rule(lab, lambda text: "up", texts, labels) == exercises.NOT_YET  # not a label
     assert ch06.check_word_list_rule(lab, None, texts, labels) == exercises.NOT_ATTEMPTED
+
+
+def test_rescoring_must_beat_popularity_on_the_validation_films(lab):
+    import numpy as np
+
+    from labkit import ch07
+
+    rng = np.random.default_rng(0)
+    candidates = np.stack([rng.permutation(40)[:30] for _ in range(30)])  # 30 users, held-out film in column 0
+    popularity = np.arange(40, dtype=float)  # the higher the number, the more popular the film
+    oracle = lambda u, films: (films == candidates[u, 0]).astype(float)  # noqa: E731 - knows each user's film
+    assert ch07.check_rescoring(lab, oracle, range(30), candidates, popularity) == exercises.RIGHT
+    assert ch07.check_rescoring(lab, lambda u, films: popularity[films], range(30), candidates, popularity) == \
+        exercises.NOT_YET
+    assert ch07.check_rescoring(lab, lambda u, films: np.full(len(films), np.nan), range(30), candidates,
+                                popularity) == exercises.NOT_YET  # NaN scores: a hint, not a crash
+    assert ch07.check_rescoring(lab, None, range(30), candidates, popularity) == exercises.NOT_ATTEMPTED
