@@ -261,3 +261,54 @@ def check_hits_at_k(lab, answer, ranks, k) -> str:
     expected = float(np.mean(np.asarray(ranks) <= k))
     return check(lab, "08.4 Hits@3", answer, close_to(expected, 1e-6),
                  f"the share of ranks that are at most {k} (rank 1 is the best)")
+
+
+def type_pair_prior(train_sentences) -> Callable:
+    """The baseline of exercise 08.5: every ordered pair of entities gets the relation (or *no relation*) most
+    frequent in ``train_sentences`` for its head type, tail type and order; returns ``rule(tokens, entities)``."""
+    from collections import defaultdict
+
+    counts = defaultdict(Counter)
+    for s in train_sentences:
+        gold = {(r.head, r.tail): r.type for r in s.relations}
+        for a, head in enumerate(s.entities):
+            for b, tail in enumerate(s.entities):
+                if a != b:
+                    counts[(head.type, tail.type, head.start < tail.start)][gold.get((a, b), NO_RELATION)] += 1
+
+    def rule(tokens, entities):
+        out = []
+        for a, head in enumerate(entities):
+            for b, tail in enumerate(entities):
+                relation = most_common(counts.get((head.type, tail.type, head.start < tail.start), Counter())) \
+                    if a != b else NO_RELATION
+                if relation != NO_RELATION:
+                    out.append((a, b, relation))
+        return out
+    return rule
+
+
+def check_relation_rule(lab, answer, train_sentences, valid_sentences, margin: float = 0.03) -> str:
+    """Exercise 08.5: ``answer(tokens, entities) -> [(head index, tail index, relation), ...]`` over the gold entities
+    of the validation sentences must reach a strict relation F1 at least ``margin`` above :func:`type_pair_prior`'s."""
+    gold = [set(s.triples()) for s in valid_sentences]
+
+    def f1(rule):
+        predicted = []
+        for s in valid_sentences:
+            found = [(int(a), int(b), str(r)) for a, b, r in rule(list(s.tokens), list(s.entities))]
+            predicted.append(triples_of(s.entities, [t for t in found if t[2] != NO_RELATION]))
+        return strict_scores(gold, predicted)["f1"]
+
+    baseline = f1(type_pair_prior(train_sentences))
+
+    def right(rule):
+        score = f1(rule)
+        print(f"your rule: strict relation F1 {score:.3f} on the {len(valid_sentences)} validation sentences (gold "
+              f"entities); the type-pair prior: {baseline:.3f}")
+        return score >= baseline + margin
+    return check(lab, "08.5 a relation rule", answer, right,
+                 f"the type-pair prior's strict F1 on the validation sentences is {baseline:.3f}; yours must reach "
+                 f"{baseline + margin:.3f}. The prior links every pair of the right types: link a pair only when no "
+                 "other entity stands between the two and the words between them hold a cue of the relation "
+                 "('works', 'lives', 'based', ...); return (head index, tail index, relation) triples")

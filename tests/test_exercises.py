@@ -141,3 +141,20 @@ def test_rescoring_must_beat_popularity_on_the_validation_films(lab):
     assert ch07.check_rescoring(lab, lambda u, films: np.full(len(films), np.nan), range(30), candidates,
                                 popularity) == exercises.NOT_YET  # NaN scores: a hint, not a crash
     assert ch07.check_rescoring(lab, None, range(30), candidates, popularity) == exercises.NOT_ATTEMPTED
+
+
+def test_relation_rule_must_beat_the_type_pair_prior(lab):
+    from labkit import ch08
+    from labkit.data import Entity, Relation, RelationSentence
+
+    def sentence(words, entities, relations):
+        return RelationSentence(words.split(), [Entity(*e) for e in entities], [Relation(*r) for r in relations])
+
+    train = [sentence("Ana works for Acme", [("Peop", 0, 1), ("Org", 3, 4)], [("Work_For", 0, 1)])]
+    valid = [sentence("Bo works for Zeta", [("Peop", 0, 1), ("Org", 3, 4)], [("Work_For", 0, 1)]),
+             sentence("Cy sued Zeta", [("Peop", 0, 1), ("Org", 2, 3)], [])]
+    cue = lambda tokens, entities: [(0, 1, "Work_For")] if "works" in tokens else []  # noqa: E731
+    assert ch08.check_relation_rule(lab, cue, train, valid) == exercises.RIGHT
+    assert ch08.check_relation_rule(lab, ch08.type_pair_prior(train), train, valid) == exercises.NOT_YET
+    assert ch08.check_relation_rule(lab, lambda tokens, entities: [(0, 1)], train, valid) == exercises.NOT_YET
+    assert ch08.check_relation_rule(lab, None, train, valid) == exercises.NOT_ATTEMPTED
