@@ -384,3 +384,38 @@ def check_next_token_kl(lab, answer, policy_logits, reference_logits) -> str:
     return check(lab, "09.4 first-token KL", answer, close_to(expected, 1e-4),
                  "turn both logit vectors into log-probabilities (subtract their log-sum-exp), then sum "
                  "p * (log p - log q) with p the policy's probabilities")
+
+
+def _nucleus_probabilities(logits, p: float) -> np.ndarray:
+    """Top-p (nucleus) sampling's distribution: the smallest set of most likely tokens whose softmax probabilities
+    add up to at least ``p`` keeps its probabilities, renormalised; every other token gets 0."""
+    logits = np.asarray(logits, float)
+    probs = np.exp(logits - logits.max())
+    probs /= probs.sum()
+    order = np.argsort(-probs, kind="stable")
+    keep = order[: int(np.searchsorted(np.cumsum(probs[order]), p)) + 1]
+    out = np.zeros_like(probs)
+    out[keep] = probs[keep] / probs[keep].sum()
+    return out
+
+
+def check_top_p_rule(lab, answer, logits) -> str:
+    """Exercise 09.5: ``answer(logits, p) -> probabilities`` must give top-p's distribution for the model's
+    ``logits`` and for a few seeded random ones, at p = 0.5, 0.9 and 0.99 (same shape, zero outside the nucleus,
+    the nucleus's softmax renormalised, summing to 1)."""
+    rng = np.random.default_rng(0)
+    cases = [np.asarray(logits, float)] + [rng.normal(0, scale, 50) for scale in (1.0, 3.0)]
+
+    def right(rule):
+        for case in cases:
+            for p in (0.5, 0.9, 0.99):
+                got = np.asarray(rule(case.copy(), p), float)
+                if got.shape != case.shape:
+                    raise ValueError(f"one probability per token: shape {case.shape}, not {got.shape}")
+                if not np.allclose(got, _nucleus_probabilities(case, p), atol=1e-6):
+                    return False
+        return True
+    return check(lab, "09.5 top-p", answer, right,
+                 "softmax the logits; sort the probabilities from the largest; keep tokens up to and including the "
+                 "first one where the running sum reaches p; zero the others and divide the kept ones by their sum. "
+                 "Return a vector as long as the logits, in the vocabulary's order (not the sorted one)")

@@ -158,3 +158,35 @@ def test_relation_rule_must_beat_the_type_pair_prior(lab):
     assert ch08.check_relation_rule(lab, ch08.type_pair_prior(train), train, valid) == exercises.NOT_YET
     assert ch08.check_relation_rule(lab, lambda tokens, entities: [(0, 1)], train, valid) == exercises.NOT_YET
     assert ch08.check_relation_rule(lab, None, train, valid) == exercises.NOT_ATTEMPTED
+
+
+def test_top_p_rule_keeps_the_nucleus_only(lab):
+    import numpy as np
+
+    from labkit import ch09
+
+    def top_p(logits, p):
+        probs = np.exp(logits - logits.max())
+        probs /= probs.sum()
+        order = np.argsort(-probs)
+        keep = order[: np.searchsorted(np.cumsum(probs[order]), p) + 1]
+        out = np.zeros_like(probs)
+        out[keep] = probs[keep] / probs[keep].sum()
+        return out
+
+    def top_k(logits, p):  # the 10 most likely tokens whatever p: not the nucleus
+        out = np.zeros_like(logits)
+        keep = np.argsort(-logits)[:10]
+        out[keep] = np.exp(logits[keep] - logits[keep].max())
+        return out / out.sum()
+
+    def not_renormalised(logits, p):
+        probs = top_p(logits, 1.0)
+        return np.where(top_p(logits, p) > 0, probs, 0.0)
+
+    logits = np.random.default_rng(1).normal(0, 2, 200)
+    assert ch09.check_top_p_rule(lab, top_p, logits) == exercises.RIGHT
+    assert ch09.check_top_p_rule(lab, top_k, logits) == exercises.NOT_YET
+    assert ch09.check_top_p_rule(lab, not_renormalised, logits) == exercises.NOT_YET
+    assert ch09.check_top_p_rule(lab, lambda logits, p: np.sort(top_p(logits, p))[::-1], logits) == exercises.NOT_YET
+    assert ch09.check_top_p_rule(lab, None, logits) == exercises.NOT_ATTEMPTED
