@@ -73,9 +73,10 @@ MARGINS = {"cartpole_dqn_avg_return": 20.0, "cartpole_second_avg_return": 5.0,
            # 0.795 at 01's corpus-only vocabulary); the laptop figure is the lesson's
            "kg_entity_f1": 0.01}
 DEFAULT_MARGIN = 0.02
-# the notebooks that can fine-tune a published checkpoint (labkit.blocks.checkpoints) have a fifth parameter
-CHECKPOINT_PARAMETER = {name: {"CHECKPOINT"} for name in
-                        ("02_fine_tuning", "05_customer_service", "06_financial_sentiment_monitoring")}
+# the notebooks that can use a published checkpoint (labkit.blocks.checkpoints) have a fifth parameter
+CHECKPOINT_PARAMETER = {**{name: {"CHECKPOINT"} for name in
+                           ("02_fine_tuning", "05_customer_service", "06_financial_sentiment_monitoring")},
+                        "09_generation_and_rl_of_the_language_model": {"GPT_CHECKPOINT"}}  # a published generator
 
 
 def read(folder, name):

@@ -64,6 +64,31 @@ def test_checkpoint_reaches_only_the_notebooks_that_define_it(tmp_path, monkeypa
     assert results[1].metrics["checkpoint"] == "bert_tiny_en_uncased"
 
 
+def test_gpt_checkpoint_reaches_only_the_notebooks_that_define_it(tmp_path, monkeypatch):
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    record = ("import json, pathlib\n"
+              "metrics = {name: globals().get(name) for name in ('CHECKPOINT', 'GPT_CHECKPOINT')}\n"
+              "(pathlib.Path(OUTPUT_DIR) / 'metrics.json').write_text(json.dumps(metrics))")
+    for name, extra in [("01_encoder", '\nCHECKPOINT = "kit"'), ("02_generator", '\nGPT_CHECKPOINT = "kit"')]:
+        path = notebook(folder / f"{name}.ipynb", record)
+        nb = nbformat.read(path, as_version=4)
+        nb.cells[0].source += extra
+        nbformat.write(nb, path)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "presets" / "gpt").mkdir(parents=True)
+    run_dir, results = run_notebooks("ci", output=tmp_path / "run", notebooks=list_notebooks(folder),
+                                     checkpoint="bert_tiny_en_uncased", gpt_checkpoint="presets/gpt")
+    assert [r.metrics for r in results] == [{"CHECKPOINT": "bert_tiny_en_uncased", "GPT_CHECKPOINT": None},
+                                            {"CHECKPOINT": None, "GPT_CHECKPOINT": str(tmp_path / "presets" / "gpt")}]
+    report = json.loads((run_dir / "report.json").read_text())
+    assert report["checkpoint"] == "bert_tiny_en_uncased"
+    assert report["gpt_checkpoint"] == str(tmp_path / "presets" / "gpt")
+    assert f"GPT checkpoint: {tmp_path / 'presets' / 'gpt'}" in (run_dir / "report.md").read_text()
+    _, results = run_notebooks("ci", output=tmp_path / "run2", notebooks=list_notebooks(folder))
+    assert results[1].metrics["GPT_CHECKPOINT"] == "kit"
+
+
 def test_select_by_number_and_unknown_names(two_notebooks):
     notebooks = list_notebooks(two_notebooks)
     assert [nb.stem for nb in select(notebooks, ["02"])] == ["02_records"]

@@ -15,7 +15,7 @@ def _run(args: argparse.Namespace) -> int:
 
     try:
         run_dir, results = run_notebooks(args.profile, args.seed, args.only, args.data_dir, args.output,
-                                         checkpoint=args.checkpoint)
+                                         checkpoint=args.checkpoint, gpt_checkpoint=args.gpt_checkpoint)
     except ValueError as exc:
         print(f"labkit run: {exc}", file=sys.stderr)
         return 2
@@ -125,6 +125,9 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--checkpoint", default="kit",
                      help="CHECKPOINT of the notebooks that define it: 'kit' (01's encoder, the default), a keras_hub "
                           "preset name such as bert_tiny_en_uncased, or a folder saved with save_to_preset")
+    run.add_argument("--gpt-checkpoint", default="kit",
+                     help="GPT_CHECKPOINT of notebook 09: 'kit' (its own GPT only, the default), a keras_hub GPT-2 "
+                          "preset name such as gpt2_base_en, or a folder saved with save_to_preset, set beside 09's GPT")
     run.add_argument("--output", help="run folder (default: runs/<time>-<profile>)")
     run.add_argument("--seed", type=int, default=42)
     run.set_defaults(func=_run)

@@ -90,11 +90,12 @@ def find_notebook(number: str) -> Path:
 
 
 def execute_notebook(path: Path, out_dir: Path, profile: str, seed: int, data_dir: str | Path | None,
-                     progress_bar: bool = False, checkpoint: str | Path = KIT) -> Path:
+                     progress_bar: bool = False, checkpoint: str | Path = KIT,
+                     gpt_checkpoint: str | Path = KIT) -> Path:
     """Run one notebook with papermill in a fresh kernel; the executed copy goes to ``out_dir``.
 
     ``checkpoint`` becomes ``CHECKPOINT`` in the notebooks whose parameters cell defines it (the others have
-    no encoder to swap).
+    no encoder to swap); ``gpt_checkpoint`` becomes ``GPT_CHECKPOINT`` the same way (09: a published generator).
 
     Cells tagged ``interactive`` are shown but not run (:func:`headless_copy`). Raises papermill's
     error (naming the failing cell) when a cell fails, or a timeout error when a cell runs longer
@@ -109,6 +110,8 @@ def execute_notebook(path: Path, out_dir: Path, profile: str, seed: int, data_di
                   "DATA_DIR": str(data_dir) if data_dir else None}
     if "CHECKPOINT" in parameter_names(nb):
         parameters["CHECKPOINT"] = str(checkpoint)
+    if "GPT_CHECKPOINT" in parameter_names(nb):
+        parameters["GPT_CHECKPOINT"] = str(gpt_checkpoint)
     pm.execute_notebook(
         nb, str(out_dir / path.name), parameters=parameters,
         kernel_name=kernel_name(), cwd=str(path.parent), progress_bar=progress_bar,
@@ -143,11 +146,13 @@ def run_notebooks(
     output: str | Path | None = None,
     notebooks: list[Path] | None = None,
     checkpoint: str | Path = KIT,
+    gpt_checkpoint: str | Path = KIT,
 ) -> tuple[Path, list[NotebookResult]]:
     """Execute notebooks in order, each in a fresh kernel; a failure does not stop the run.
 
     ``checkpoint``: ``CHECKPOINT`` for the notebooks that define it (``"kit"``, a keras_hub preset name or a
-    folder saved with ``save_to_preset``).
+    folder saved with ``save_to_preset``); ``gpt_checkpoint``: ``GPT_CHECKPOINT`` for those that define it (09: a
+    GPT-2 preset name or folder set beside its own GPT).
 
     Returns the run folder (executed notebooks, ``report.md``, ``report.json``) and the
     results. The report is rewritten after every notebook, so an interrupted run keeps
@@ -163,8 +168,7 @@ def run_notebooks(
     run_dir = Path(output) if output else runs_dir() / f"{stamp}-{resolved}"
     run_dir.mkdir(parents=True, exist_ok=True)
     data = str(data_dir) if is_real(data_dir) else str(Path(data_dir).resolve()) if data_dir else None
-    folder = Path(checkpoint).expanduser()  # the notebooks run in notebooks/: a relative folder must not move
-    checkpoint = str(folder.resolve()) if not is_kit(checkpoint) and folder.is_dir() else str(checkpoint)
+    checkpoint, gpt_checkpoint = _absolute(checkpoint), _absolute(gpt_checkpoint)
     results = [NotebookResult(nb.stem, "pending") for nb in chosen]
     print(f"labkit run: {len(chosen)} notebook(s), profile {resolved!r}, seed {seed} -> {run_dir}")
     for i, (nb, result) in enumerate(zip(chosen, results), start=1):
@@ -173,7 +177,8 @@ def run_notebooks(
         print(f"[{i}/{len(chosen)}] {nb.stem} ...", flush=True)
         start = time.perf_counter()
         try:
-            execute_notebook(nb, out_dir, resolved, seed, data, progress_bar=True, checkpoint=checkpoint)
+            execute_notebook(nb, out_dir, resolved, seed, data, progress_bar=True, checkpoint=checkpoint,
+                             gpt_checkpoint=gpt_checkpoint)
             result.status = "ok"
         except Exception as exc:  # noqa: BLE001 - any failure is reported, and the run goes on
             result.status = "failed"
@@ -185,8 +190,14 @@ def run_notebooks(
         result.artifacts_read = json.loads(read_file.read_text()) if read_file.exists() else {}
         print(f"[{i}/{len(chosen)}] {nb.stem}: {result.status} in {result.seconds:.0f} s"
               + (f"\n    {result.error}" if result.error else ""), flush=True)
-        write_report(run_dir, resolved, seed, data, results, checkpoint)
+        write_report(run_dir, resolved, seed, data, results, checkpoint, gpt_checkpoint)
     return run_dir, results
+
+
+def _absolute(checkpoint: str | Path) -> str:
+    """A folder as an absolute path (the notebooks run in notebooks/: a relative folder must not move); a name as is."""
+    folder = Path(checkpoint).expanduser()
+    return str(folder.resolve()) if not is_kit(checkpoint) and folder.is_dir() else str(checkpoint)
 
 
 def _short_error(exc: Exception) -> str:
@@ -196,16 +207,17 @@ def _short_error(exc: Exception) -> str:
 
 
 def write_report(run_dir: Path, profile: str, seed: int, data_dir: str | None,
-                 results: list[NotebookResult], checkpoint: str = KIT) -> Path:
+                 results: list[NotebookResult], checkpoint: str = KIT, gpt_checkpoint: str = KIT) -> Path:
     """Write ``report.json`` and a Markdown ``report.md`` with each notebook's headline figures."""
     summary = {"profile": profile, "seed": seed, "data_dir": data_dir, "checkpoint": checkpoint,
-               "notebooks": [asdict(r) for r in results]}
+               "gpt_checkpoint": gpt_checkpoint, "notebooks": [asdict(r) for r in results]}
     (run_dir / "report.json").write_text(json.dumps(summary, indent=2) + "\n")
     ok = sum(r.status == "ok" for r in results)
     failed = sum(r.status == "failed" for r in results)
     lines = [
         "# labkit run report", "",
-        f"Profile `{profile}`, seed {seed}, data: {data_dir or 'bundled'}, checkpoint: {checkpoint}.",
+        f"Profile `{profile}`, seed {seed}, data: {data_dir or 'bundled'}, checkpoint: {checkpoint}"
+        + ("." if is_kit(gpt_checkpoint) else f", GPT checkpoint: {gpt_checkpoint}."),
         f"{ok} ok, {failed} failed, {len(results) - ok - failed} not run yet; "
         f"{sum(r.seconds for r in results):.0f} s in all.", "",
         "| notebook | status | time (s) | read (made by notebook) | headline figures |",
