@@ -14,6 +14,7 @@ import pytest
 from papermill.translators import PythonTranslator
 
 from labkit.course import artifacts, colab, expected
+from labkit.course.lab import artifacts_key
 from labkit.course.editions import solution_blocks, student_source
 from labkit.course.expected import headlines
 from labkit.course.runner import execute_notebook, list_notebooks
@@ -107,6 +108,10 @@ def assert_ran_here_and_beats_its_baselines(path, out):
     assert not short, f"{path.stem}: headline figures not clearly above their baselines: {short}"
     flags = {m: v for m, v in metrics.items() if m.endswith("_ok")}
     assert all(v == 1 for v in flags.values()), flags
+    # every artifact it read was made from the same inputs (the tests run on the bundled data, seed 42, the kit's model)
+    made_by = read(out, "artifacts_read.json")
+    assert {(m["profile"], m["seed"], m["data"], m.get("checkpoint", "kit")) for m in made_by.values()} <= \
+        {("ci", 42, "bundled", "kit")}, made_by
 
 
 def cells(path, tag):
@@ -137,11 +142,11 @@ def test_same_seed_same_metrics(number, edition, request, tmp_path):
     path = next(p for p in NOTEBOOKS if p.stem.startswith(number))
     first_dir = request.getfixturevalue("executed" if edition == "instructor" else "executed_student")(path)
     source = path if edition == "instructor" else first_dir.parent / "student_sources" / path.name  # conftest's copy
-    encoder = artifacts.ARTIFACTS["encoder"]
-    for name in encoder.files if number != "01" else ():
-        target = tmp_path / "artifacts" / "ci" / name
+    folder = artifacts_key({"profile": "ci", "overrides": {}, "seed": 42, "data": "bundled"})
+    for name in (*artifacts.ARTIFACTS["encoder"].files, "encoder.made_by.json") if number != "01" else ():
+        target = tmp_path / "artifacts" / folder / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(first_dir.parent / "artifacts" / "ci" / name, target)
+        shutil.copy(first_dir.parent / "artifacts" / folder / name, target)
     first = read(first_dir, "metrics.json")
     second = read(execute_notebook(source, tmp_path / path.stem, "ci", 42, None).parent, "metrics.json")
     speed = [m for m in first if "per_second" in m or "seconds" in m]
