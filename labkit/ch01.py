@@ -215,3 +215,62 @@ def check_nearest_token(lab, answer, encoder, vocab, word) -> str:
     return check(lab, "01.4 nearest token", answer, lambda a: a == expected,
                  "normalise every embedding row to length 1, take dot products with the word's row, skip the "
                  "word itself and the special tokens, and return the vocabulary entry with the largest one")
+
+
+def check_masking_rule(lab, answer, windows, mask_rate, vocab_size, seed: int = 0) -> str:
+    """Exercise 01.5: ``answer(ids, rng) -> (masked ids, positions)`` on each of ``windows`` (the validation
+    windows) must follow BERT's recipe: it changes nothing outside ``positions``, never selects a special token
+    ([PAD] included), selects ``mask_rate`` of the real tokens (within 2 points over all windows) at positions
+    that vary from window to window, and of the selected ones turns about 80 % into [MASK], 10 % into another
+    token and leaves 10 % (each within 5 points)."""
+    import numpy as np
+
+    from labkit.blocks.text import MASK_ID, SPECIAL_TOKENS
+
+    windows = np.asarray(windows)
+    specials = len(SPECIAL_TOKENS)
+    counts = {"real": 0, "selected": 0, "mask": 0, "random": 0, "kept": 0}
+    picked = np.zeros(windows.shape[1])
+
+    def right(rule):
+        rng = np.random.default_rng(seed)
+        for window in windows:
+            masked, positions = rule(window.copy(), rng)
+            masked, positions = np.asarray(masked), np.asarray(positions, int).reshape(-1)
+            if masked.shape != window.shape:
+                raise ValueError(f"the masked ids must have the window's shape {window.shape}, not {masked.shape}")
+            if len(set(positions.tolist())) != len(positions) or (positions < 0).any() or \
+                    (positions >= len(window)).any():
+                raise ValueError("positions must be distinct indexes into the window")
+            outside = np.ones(len(window), bool)
+            outside[positions] = False
+            if (masked[outside] != window[outside]).any():
+                print("your rule changed a token that is not among the positions it returned")
+                return False
+            if (window[positions] < specials).any():
+                print("your rule selected a special token ([PAD], [CLS], ...): select real tokens only")
+                return False
+            if ((masked < 0) | (masked >= vocab_size)).any():
+                raise ValueError(f"a masked id is outside the vocabulary (0 to {vocab_size - 1})")
+            counts["real"] += int((window >= specials).sum())
+            counts["selected"] += len(positions)
+            counts["mask"] += int((masked[positions] == MASK_ID).sum())
+            counts["kept"] += int((masked[positions] == window[positions]).sum())
+            counts["random"] += int(((masked[positions] != MASK_ID) & (masked[positions] != window[positions])).sum())
+            picked[positions] += 1
+        rate = counts["selected"] / max(counts["real"], 1)
+        shares = {k: counts[k] / max(counts["selected"], 1) for k in ("mask", "random", "kept")}
+        busiest = picked.max() / len(windows)
+        print(f"your rule on the {len(windows)} validation windows: selected {rate:.1%} of the real tokens "
+              f"(the rate: {mask_rate:.0%}); of those {shares['mask']:.0%} [MASK], {shares['random']:.0%} another "
+              f"token, {shares['kept']:.0%} unchanged (BERT: 80/10/10); the most often chosen position was picked "
+              f"in {busiest:.0%} of the windows")
+        return (abs(rate - mask_rate) <= 0.02 and abs(shares["mask"] - 0.8) <= 0.05
+                and abs(shares["random"] - 0.1) <= 0.05 and abs(shares["kept"] - 0.1) <= 0.05
+                and busiest <= max(0.5, 3 * mask_rate))
+    return check(lab, "01.5 a masking rule", answer, right,
+                 "the real tokens are the ids from len(text.SPECIAL_TOKENS) up; draw each one's selection with "
+                 "rng.random() < mask_rate (so the positions change from window to window); then, for each selected "
+                 "position, a second draw u: u < 0.8 -> text.MASK_ID, u < 0.9 -> a random id between "
+                 "len(text.SPECIAL_TOKENS) and the vocabulary's size, otherwise leave it; return the changed copy "
+                 "and the selected positions")

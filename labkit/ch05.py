@@ -256,3 +256,28 @@ def check_break_even(lab, answer, rewards) -> str:
     expected = (rewards.hand_over - rewards.wrong_answer) / (rewards.right_answer - rewards.wrong_answer)
     return check(lab, "05.4 break-even confidence", answer, close_to(expected, 1e-6),
                  "q * right + (1 - q) * wrong = hand_over is linear in q: collect the q terms on one side")
+
+
+def check_oos_rule(lab, answer, probs, y_true, oos_id, max_loss: float = 0.02, margin: float = 0.05) -> str:
+    """Exercise 05.5: ``answer(probs) -> flags`` (one boolean per request, True: answer "out of scope") must, on the
+    validation split (``probs``, ``y_true``), keep in-scope accuracy within ``max_loss`` of no threshold's (the top
+    class; a flagged request counts as an "oos" answer) and reach an out-of-scope recall at least ``margin`` above
+    it."""
+    probs, y_true = np.asarray(probs), np.asarray(y_true)
+    base = oos_scores(y_true, probs.argmax(-1), oos_id)
+
+    def right(rule):
+        flags = np.asarray(rule(probs.copy()))
+        if flags.shape != (len(probs),):
+            raise ValueError(f"one flag per request: shape ({len(probs)},), not {flags.shape}")
+        got = oos_scores(y_true, np.where(flags.astype(bool), oos_id, probs.argmax(-1)), oos_id)
+        print(f"your rule on the {len(y_true)} validation requests: in-scope accuracy {got.inscope_accuracy:.1%}, "
+              f"out-of-scope recall {got.oos_recall:.1%}; no threshold: {base.inscope_accuracy:.1%} and "
+              f"{base.oos_recall:.1%}")
+        return got.inscope_accuracy >= base.inscope_accuracy - max_loss and got.oos_recall >= base.oos_recall + margin
+    return check(lab, "05.5 an out-of-scope rule", answer, right,
+                 f"without a threshold: in-scope accuracy {base.inscope_accuracy:.1%}, out-of-scope recall "
+                 f"{base.oos_recall:.1%} on validation; yours may lose at most {100 * max_loss:.0f} points of the first "
+                 f"and must gain {100 * margin:.0f} of the second. Compute a confidence per request "
+                 "(ch05.confidence_features: top probability, margin, entropy, oos probability), try a few cut-offs "
+                 "on validation and keep the one with the most recall inside the accuracy budget")

@@ -458,3 +458,25 @@ def check_agent_navigation_reach(lab, answer, requests, turns) -> str:
     return check(lab, "10.3 navigation reach rate", answer, close_to(expected, 1e-6),
                  "keep the navigate requests whose turn chose navigate with status 'done', then average "
                  "turn.result.value (True when the agent reached the object)")
+
+
+def check_routing_fallback(lab, answer, requests, catalogue, margin: float = 0.05) -> str:
+    """Exercise 10.4: ``answer(texts) -> skills`` (a list of request texts in, one skill of :data:`SKILLS` per text
+    out) must route ``requests`` (the validation requests) right at least ``margin`` more often than
+    :func:`keyword_route`."""
+    texts, truth = [r.text for r in requests], [r.skill for r in requests]
+    baseline = sum(keyword_route(t, catalogue) == s for t, s in zip(texts, truth)) / len(requests)
+
+    def right(route):
+        chosen = list(route(list(texts)))
+        if len(chosen) != len(texts) or any(c not in SKILLS for c in chosen):
+            raise ValueError(f"return one skill of {', '.join(SKILLS)} per text, in order")
+        accuracy = sum(c == s for c, s in zip(chosen, truth)) / len(requests)
+        print(f"your router: {accuracy:.1%} of the {len(requests)} validation requests routed right; the keyword "
+              f"rules: {baseline:.1%}")
+        return accuracy >= baseline + margin
+    return check(lab, "10.4 a fallback for the keyword rules", answer, right,
+                 f"the keyword rules route {baseline:.1%} of the validation requests right; yours must reach "
+                 f"{baseline + margin:.1%}. They answer out_of_scope whenever no rule fires: send those requests "
+                 "(all of them at once) to route_probs and take its top skill (LABELS[argmax]) when its top "
+                 "probability is at least ASK_BELOW")

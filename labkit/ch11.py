@@ -549,3 +549,42 @@ def check_babyai_success_reward(lab, answer, steps, max_steps) -> str:
 def check_babyai_truncation_discount(lab, answer) -> str:
     return check(lab, "11.3 truncation discount", answer, lambda a: a is not None and float(a) == 1.0,
                  "a truncated episode was only cut off: does the value of what would have followed vanish?")
+
+
+def check_mission_encoding(lab, answer, missions: Sequence[str] = ()) -> str:
+    """Exercise 11.4: ``answer(mission) -> vector`` must give one finite vector of the same length for every
+    mission, from which a linear probe fitted on the "go to the <colour> <object>" missions reads the colour and the
+    object of missions worded otherwise ("go to a ...", "pick up the ...", and ``missions``, the demonstrations'
+    ones) with at least 95 % accuracy each. The zeroed mission (every mission the same vector) is at chance."""
+    from sklearn.linear_model import LogisticRegression
+
+    colours, kinds = ("red", "green", "blue", "purple", "yellow", "grey"), ("ball", "box", "key")
+    fit = [(f"go to the {c} {k}", c, k) for c in colours for k in kinds]
+    held = [(f"{verb} {article} {c} {k}", c, k) for verb, article in (("go to", "a"), ("pick up", "the"),
+                                                                       ("pick up", "a")) for c in colours for k in kinds]
+    for text in dict.fromkeys(missions):
+        words = mission_words(text)
+        cs, ks = [w for w in words if w in colours], [w for w in words if w in kinds]
+        if len(cs) == 1 and len(ks) == 1:
+            held.append((text, cs[0], ks[0]))
+
+    def right(encode):
+        vectors = [np.asarray(encode(text), float).reshape(-1) for text, _, _ in fit + held]
+        if len({len(v) for v in vectors}) != 1:
+            raise ValueError("every mission must give a vector of the same length")
+        x = np.stack(vectors)
+        if not np.isfinite(x).all():
+            raise ValueError("a vector holds NaN or an infinity")
+        scores = {}
+        for name, column in (("colour", 1), ("object", 2)):
+            labels = [row[column] for row in fit + held]
+            probe = LogisticRegression(C=100.0, max_iter=2000).fit(x[: len(fit)], labels[: len(fit)])
+            scores[name] = float(np.mean(probe.predict(x[len(fit):]) == np.asarray(labels[len(fit):])))
+        print(f"a linear probe fitted on {len(fit)} 'go to the ...' missions reads, from your vectors of {len(held)} "
+              f"missions worded otherwise: the colour {scores['colour']:.0%} right (chance: {1 / len(colours):.0%}), "
+              f"the object {scores['object']:.0%} (chance: {1 / len(kinds):.0%})")
+        return min(scores.values()) >= 0.95
+    return check(lab, "11.4 a mission encoding", answer, right,
+                 "count the words: a vector of len(ch11.BABYAI_WORDS) + 1 zeros, then for each word of "
+                 "ch11.mission_words(mission) add 1 at its index in BABYAI_WORDS (the last entry for a word not "
+                 "there); a vector that depends on the whole string (a hash, say) tells nothing about new wordings")

@@ -190,3 +190,114 @@ def test_top_p_rule_keeps_the_nucleus_only(lab):
     assert ch09.check_top_p_rule(lab, not_renormalised, logits) == exercises.NOT_YET
     assert ch09.check_top_p_rule(lab, lambda logits, p: np.sort(top_p(logits, p))[::-1], logits) == exercises.NOT_YET
     assert ch09.check_top_p_rule(lab, None, logits) == exercises.NOT_ATTEMPTED
+
+
+def test_masking_rule_is_judged_by_what_it_does(lab):
+    import numpy as np
+
+    from labkit import ch01
+    from labkit.blocks import text
+
+    specials, vocab_size = len(text.SPECIAL_TOKENS), 300
+    windows = np.random.default_rng(1).integers(specials, vocab_size, (200, 64))
+    windows[::3, 50:] = text.PAD_ID
+    windows[:, 0] = 2  # a [CLS] in front
+
+    def bert(ids, rng, rate=0.15):
+        selected = np.flatnonzero((ids >= specials) & (rng.random(len(ids)) < rate))
+        masked, u = ids.copy(), rng.random(len(selected))
+        masked[selected[u < 0.8]] = text.MASK_ID
+        swap = selected[(u >= 0.8) & (u < 0.9)]
+        masked[swap] = rng.integers(specials, vocab_size, len(swap))
+        return masked, selected
+
+    def always_mask(ids, rng):
+        masked, selected = bert(ids, rng)
+        masked[selected] = text.MASK_ID
+        return masked, selected
+
+    def first_tokens(ids, rng):  # the right share, but always the same positions
+        selected = np.flatnonzero(ids >= specials)[:10]
+        masked = ids.copy()
+        masked[selected] = text.MASK_ID
+        return masked, selected
+
+    def any_position(ids, rng):  # [PAD] and [CLS] may be selected
+        selected = np.flatnonzero(rng.random(len(ids)) < 0.15)
+        masked = ids.copy()
+        masked[selected] = text.MASK_ID
+        return masked, selected
+
+    def check(rule):
+        return ch01.check_masking_rule(lab, rule, windows, 0.15, vocab_size)
+    assert check(bert) == exercises.RIGHT
+    assert check(lambda ids, rng: bert(ids, rng, 0.3)) == exercises.NOT_YET  # twice the rate
+    for wrong in (always_mask, first_tokens, any_position, lambda ids, rng: (ids, [])):
+        assert check(wrong) == exercises.NOT_YET
+    assert check(lambda ids, rng: ids) == exercises.NOT_YET  # not a pair: raises inside, a verdict outside
+    assert check(None) == exercises.NOT_ATTEMPTED
+
+
+def test_oos_rule_must_catch_more_within_the_accuracy_budget(lab):
+    import numpy as np
+
+    from labkit import ch05
+
+    rng = np.random.default_rng(0)
+    n, classes, oos_id = 400, 5, 4
+    y = rng.integers(0, classes, n)
+    logits = rng.normal(0, 1, (n, classes))
+    inscope = y != oos_id
+    logits[inscope, y[inscope]] += 5.0  # in scope: confident and mostly right
+    logits[~inscope, rng.integers(0, oos_id, (~inscope).sum())] += 1.0  # out of scope: a hesitant wrong guess
+    probs = np.exp(logits) / np.exp(logits).sum(-1, keepdims=True)
+
+    def check(rule):
+        return ch05.check_oos_rule(lab, rule, probs, y, oos_id)
+    assert check(lambda p: p.max(-1) < 0.5) == exercises.RIGHT
+    assert check(lambda p: np.zeros(len(p), bool)) == exercises.NOT_YET  # no threshold: no gain
+    assert check(lambda p: np.ones(len(p), bool)) == exercises.NOT_YET  # everything out of scope: accuracy lost
+    assert check(lambda p: np.zeros(3, bool)) == exercises.NOT_YET  # not one flag per request
+    assert check(None) == exercises.NOT_ATTEMPTED
+
+
+def test_routing_fallback_must_beat_the_keyword_rules(lab):
+    from labkit import ch10
+
+    rows = [("please write a poem about the sea", "draft"), ("recommend a film for user 3", "recommend"),
+            ("could you pen some verses on autumn", "draft"), ("any cinema tips for viewer 9", "recommend"),
+            ("what is the weather on mars", "out_of_scope"), ("my plastic was refused at the till", "service")]
+    requests = [ch10.Request(text, skill, {}, text) for text, skill in rows]
+    truth = {r.text: r.skill for r in requests}
+    assert ch10.check_routing_fallback(lab, lambda texts: [truth[t] for t in texts], requests, None) == exercises.RIGHT
+    assert ch10.check_routing_fallback(lab, lambda texts: [ch10.keyword_route(t) for t in texts], requests, None) == \
+        exercises.NOT_YET
+    assert ch10.check_routing_fallback(lab, lambda texts: ["weather"] * len(texts), requests, None) == exercises.NOT_YET
+    assert ch10.check_routing_fallback(lab, lambda texts: ["draft"], requests, None) == exercises.NOT_YET
+    assert ch10.check_routing_fallback(lab, None, requests, None) == exercises.NOT_ATTEMPTED
+
+
+def test_mission_encoding_must_tell_colour_and_object_in_new_wordings(lab):
+    import zlib
+
+    import numpy as np
+
+    from labkit import ch11
+
+    index = {w: i for i, w in enumerate(dict.fromkeys(ch11.BABYAI_WORDS))}
+
+    def bag(mission):
+        counts = np.zeros(len(index) + 1)
+        for word in ch11.mission_words(mission):
+            counts[index.get(word, len(index))] += 1
+        return counts
+
+    def whole_string(mission):  # one random vector per string: nothing carries over to a new wording
+        return np.random.default_rng(zlib.crc32(mission.encode())).normal(size=32)
+
+    missions = ["go to the red ball", "go to a grey key"]
+    assert ch11.check_mission_encoding(lab, bag, missions) == exercises.RIGHT
+    assert ch11.check_mission_encoding(lab, whole_string, missions) == exercises.NOT_YET
+    assert ch11.check_mission_encoding(lab, lambda m: np.zeros(8), missions) == exercises.NOT_YET
+    assert ch11.check_mission_encoding(lab, lambda m: np.ones(len(m)), missions) == exercises.NOT_YET  # lengths differ
+    assert ch11.check_mission_encoding(lab, None, missions) == exercises.NOT_ATTEMPTED
