@@ -18,7 +18,7 @@ from datetime import date, timedelta
 import matplotlib.pyplot as plt
 import numpy as np
 
-from labkit.course.exercises import check, close_to
+from labkit.course.exercises import beats, check, close_to
 from labkit.data import Shift
 
 # the bundled data folders notebook 06 reads (what DATA_DIR="real" fetches for it: labkit.course.fetch)
@@ -210,11 +210,8 @@ def check_word_list_rule(lab, answer, texts, labels, margin: float = 0.02) -> st
         return _macro_f1(labels, predicted)
 
     baseline = _macro_f1(labels, [lexicon_label(t) for t in texts])
-
-    def right(rule):
-        score = macro_f1(rule)
-        print(f"your rule: macro-F1 {score:.3f} on the {len(texts)} validation sentences; the word list: {baseline:.3f}")
-        return score >= baseline + margin
+    right = beats(macro_f1, baseline, margin, f"rule's macro-F1 on the {len(texts)} validation sentences",
+                  "the word list")
     return check(lab, "06.5 a better word rule", answer, right,
                  f"the word list's macro-F1 on the validation split is {baseline:.3f}; yours must reach "
                  f"{baseline + margin:.3f}. Print the training sentences the word list gets wrong: which cue words are "

@@ -16,7 +16,7 @@ import keras
 import matplotlib.pyplot as plt
 import numpy as np
 
-from labkit.course.exercises import check, close_to
+from labkit.course.exercises import beats, check, close_to
 from labkit.data import Ratings
 
 # the bundled data folders notebook 07 reads (what DATA_DIR="real" fetches for it: labkit.course.fetch)
@@ -369,14 +369,15 @@ def check_rescoring(lab, answer, users, candidates, popularity, margin: float = 
     candidates = np.asarray(candidates)
     baseline = hit_rate_ndcg(popularity[candidates])[0]
 
-    def right(score):
+    def hit_rate(score):
         scores = np.stack([np.asarray(score(int(u), films), float).reshape(len(films))
                            for u, films in zip(users, candidates)])
         if not np.isfinite(scores).all():
             raise ValueError("a score is NaN or infinite (a user with no film? an empty mean?)")
-        hr = hit_rate_ndcg(scores)[0]
-        print(f"your scores: HR@10 {hr:.3f} on the validation films of {len(candidates)} users; popularity: {baseline:.3f}")
-        return hr >= baseline + margin
+        return hit_rate_ndcg(scores)[0]
+
+    right = beats(hit_rate, baseline, margin, f"scores' HR@10 on the validation films of {len(candidates)} users",
+                  "popularity")
     return check(lab, "07.5 a score that beats popularity", answer, right,
                  f"popularity's HR@10 on the validation films is {baseline:.3f}; yours must reach {baseline + margin:.3f}. "
                  "Keep popularity as a prior (log(1 + count)) and add how well the film's genres match the genres of "

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from labkit.blocks.text import word_pieces
-from labkit.course.exercises import check, close_to
+from labkit.course.exercises import beats, check, close_to
 from labkit.data import Entity
 
 # the bundled data folders notebook 08 reads (what DATA_DIR="real" fetches for it: labkit.course.fetch)
@@ -301,12 +301,8 @@ def check_relation_rule(lab, answer, train_sentences, valid_sentences, margin: f
         return strict_scores(gold, predicted)["f1"]
 
     baseline = f1(type_pair_prior(train_sentences))
-
-    def right(rule):
-        score = f1(rule)
-        print(f"your rule: strict relation F1 {score:.3f} on the {len(valid_sentences)} validation sentences (gold "
-              f"entities); the type-pair prior: {baseline:.3f}")
-        return score >= baseline + margin
+    right = beats(f1, baseline, margin, f"rule's strict relation F1 on the {len(valid_sentences)} validation sentences "
+                  "(gold entities)", "the type-pair prior")
     return check(lab, "08.5 a relation rule", answer, right,
                  f"the type-pair prior's strict F1 on the validation sentences is {baseline:.3f}; yours must reach "
                  f"{baseline + margin:.3f}. The prior links every pair of the right types: link a pair only when no "

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from labkit.ch03 import COLOURS, HELDOUT_TEMPLATES, KINDS, TRAIN_TEMPLATES
-from labkit.course.exercises import check, close_to
+from labkit.course.exercises import beats, check, close_to
 from labkit.data import OUT_OF_SCOPE
 
 # the bundled data folders notebook 10 reads (what DATA_DIR="real" fetches for it: labkit.course.fetch)
@@ -467,14 +467,14 @@ def check_routing_fallback(lab, answer, requests, catalogue, margin: float = 0.0
     texts, truth = [r.text for r in requests], [r.skill for r in requests]
     baseline = sum(keyword_route(t, catalogue) == s for t, s in zip(texts, truth)) / len(requests)
 
-    def right(route):
+    def accuracy(route):
         chosen = list(route(list(texts)))
         if len(chosen) != len(texts) or any(c not in SKILLS for c in chosen):
             raise ValueError(f"return one skill of {', '.join(SKILLS)} per text, in order")
-        accuracy = sum(c == s for c, s in zip(chosen, truth)) / len(requests)
-        print(f"your router: {accuracy:.1%} of the {len(requests)} validation requests routed right; the keyword "
-              f"rules: {baseline:.1%}")
-        return accuracy >= baseline + margin
+        return sum(c == s for c, s in zip(chosen, truth)) / len(requests)
+
+    right = beats(accuracy, baseline, margin, f"router's accuracy on the {len(requests)} validation requests",
+                  "the keyword rules")
     return check(lab, "10.4 a fallback for the keyword rules", answer, right,
                  f"the keyword rules route {baseline:.1%} of the validation requests right; yours must reach "
                  f"{baseline + margin:.1%}. They answer out_of_scope whenever no rule fires: send those requests "

@@ -301,3 +301,9 @@ def test_mission_encoding_must_tell_colour_and_object_in_new_wordings(lab):
     assert ch11.check_mission_encoding(lab, lambda m: np.zeros(8), missions) == exercises.NOT_YET
     assert ch11.check_mission_encoding(lab, lambda m: np.ones(len(m)), missions) == exercises.NOT_YET  # lengths differ
     assert ch11.check_mission_encoding(lab, None, missions) == exercises.NOT_ATTEMPTED
+
+
+def test_beats_passes_at_the_bar_and_prints_both_figures(capsys):
+    test = exercises.beats(lambda f: f(), 0.5, 0.02, "rule's F1", "the baseline")
+    assert test(lambda: 0.52) and not test(lambda: 0.51)
+    assert "your rule's F1: 0.510; the baseline: 0.500 (needed: 0.520)" in capsys.readouterr().out

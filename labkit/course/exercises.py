@@ -45,3 +45,14 @@ def equals(expected: Any) -> Callable[[Any], bool]:
 def close_to(expected: float, tolerance: float) -> Callable[[Any], bool]:
     """A test: the answer is a number within ``tolerance`` of ``expected``."""
     return lambda answer: math.isfinite(float(answer)) and abs(float(answer) - expected) <= tolerance
+
+
+def beats(score: Callable[[Any], float], baseline: float, margin: float, what: str,
+          against: str) -> Callable[[Any], bool]:
+    """A test for a build-or-change exercise: ``score(answer)`` (what the learner's function does, ``what``) reaches
+    the baseline's figure (``against`` names it) plus ``margin``; it prints both, so a learner sees how far off."""
+    def test(answer):
+        value = score(answer)
+        print(f"your {what}: {value:.3f}; {against}: {baseline:.3f} (needed: {baseline + margin:.3f})")
+        return value >= baseline + margin
+    return test
