@@ -20,6 +20,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from labkit.ch03 import COLOURS, HELDOUT_TEMPLATES, KINDS, TRAIN_TEMPLATES
 from labkit.course.exercises import beats, check, close_to
 from labkit.data import OUT_OF_SCOPE
@@ -371,6 +373,38 @@ def delexicalise(text: str, vocab: dict[str, dict[str, str]]) -> str:
             tags[i:i + number_at + 1] = ["user"] + [""] * number_at
     out = [("number" if token.isdigit() else token) if tag is None else tag for token, tag in zip(tokens, tags)]
     return " ".join(w for w in out if w)
+
+
+ARGUMENT_NAMES = (*SLOTS, "user")  # the argument names a delexicalised request can carry
+
+
+class ArgumentTypes:
+    """Argument-type evidence for routing: how often the training requests of each skill carry each set of argument
+    names after :func:`delexicalise` (a company: ``sentiment``; a user: ``recommend``; a colour and an object:
+    ``navigate``). ``self(texts)`` gives p(skill | the names in the text), counted with ``alpha`` added to each
+    cell, so a set of names never seen in training leaves every skill possible."""
+
+    def __init__(self, texts: Sequence[str], labels: Sequence[int], n_labels: int, alpha: float = 1.0):
+        self.n_labels, self.alpha = n_labels, alpha
+        self.counts: dict[frozenset, list[int]] = {}
+        for text, label in zip(texts, labels):
+            self.counts.setdefault(self.names(text), [0] * n_labels)[int(label)] += 1
+
+    @staticmethod
+    def names(text: str) -> frozenset:
+        return frozenset(set(text.split()) & set(ARGUMENT_NAMES))
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        counts = np.array([self.counts.get(self.names(t), [0] * self.n_labels) for t in texts], float) + self.alpha
+        return counts / counts.sum(-1, keepdims=True)
+
+
+def with_argument_types(probs: np.ndarray, evidence: np.ndarray, weight: float) -> np.ndarray:
+    """A router's probabilities times the argument-type evidence to the power ``weight``, renormalised (a product
+    of experts; ``weight`` 0 leaves the router alone)."""
+    scores = np.log(np.asarray(probs) + 1e-9) + weight * np.log(evidence)
+    scores = np.exp(scores - scores.max(-1, keepdims=True))
+    return scores / scores.sum(-1, keepdims=True)
 
 
 def split_clauses(text: str) -> list[str]:

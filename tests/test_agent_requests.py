@@ -1,4 +1,5 @@
 """The capstone's requests: deterministic, leak-free, arguments read back from the skills' vocabularies."""
+import numpy as np
 import pytest
 
 from labkit import ch10 as ar
@@ -108,3 +109,18 @@ def test_delexicalised_requests_keep_their_shape(catalogue):
     assert ar.delexicalise("any viewing tips for customer #93?", vocab) == "any viewing tips for user"
     assert ar.delexicalise("films for user number 7 or 8", vocab) == "films for user or number"
     assert ar.delexicalise("propose cinema picks for member no. 62", vocab) == "propose cinema picks for user"
+
+
+def test_argument_types_count_the_training_names_and_weight_zero_leaves_the_router_alone():
+    texts = ["how is company doing", "what about company lately", "films for user", "walk to the colour kind", "hi"]
+    labels = [1, 1, 2, 0, 3]
+    evidence = ar.ArgumentTypes(texts, labels, n_labels=4)
+    q = evidence(["company news please", "a text with no names", "user and company"])
+    np.testing.assert_allclose(q[0], np.array([1, 3, 1, 1]) / 6)  # two sentiment requests named a company
+    np.testing.assert_allclose(q[1], np.array([1, 1, 1, 2]) / 5)  # "hi" carried no names
+    np.testing.assert_allclose(q[2], np.full(4, 0.25))  # a set never seen in training rules nothing out
+    router = np.array([[0.5, 0.2, 0.2, 0.1]] * 3)
+    np.testing.assert_allclose(ar.with_argument_types(router, q, 0), router, atol=1e-6)
+    combined = ar.with_argument_types(router, q, 1)
+    np.testing.assert_allclose(combined.sum(-1), 1)
+    assert combined[0].argmax() == 1 and combined[2].argmax() == 0  # the company outvotes; an unseen set does not
