@@ -9,6 +9,8 @@ calls it.
 - tagging: :func:`decode_tags` (the most probable valid IOB2 sequence, :func:`viterbi` over :func:`iob2_allowed`)
   and :func:`pack_sentences` (a document's sentences read together, long ones in overlapping windows), used by 02
   and 08 on top of :mod:`labkit.blocks.text`'s sub-word alignment;
+- name cutting: :func:`cut_names` (a twin tokenizer that no longer spells a share of the training names whole, so the
+  tagger cannot memorise them as whole entries) and :func:`tag_sentences` (a tagger's tags for packed sentences);
 - 02's profile fields (:class:`Sizes`), headline figures, budget plot and exercise checks.
 """
 from __future__ import annotations
@@ -21,7 +23,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from labkit.blocks import distribute
-from labkit.blocks.text import PAD_ID, word_pieces
+from labkit.blocks.text import PAD_ID, word_pieces, word_scores
 from labkit.course.exercises import check, close_to
 
 # the bundled data folders notebook 02 reads (what DATA_DIR="real" fetches for it: labkit.course.fetch)
@@ -151,14 +153,16 @@ def neighbour_agreement(encoder, token_ids: np.ndarray, labels: np.ndarray) -> f
     return float(np.mean(labels[similarity.argmax(1)] == labels))
 
 
-def fine_tune_tagger(encoder, num_tags: int, train, valid, profile, epochs: int | None = None, verbose: int = 0):
+def fine_tune_tagger(encoder, num_tags: int, train, valid, profile, epochs: int | None = None, verbose: int = 0,
+                     learning_rate: float | None = None):
     """Full fine-tuning of a tagger as in notebook 02, section 2: a copy of ``encoder`` under :func:`build_tagger`,
     AdamW at the profile's fine-tuning learning rate and batch size (per replica, as in :func:`fine_tune_classifier`),
     the loss and accuracy weighted so that only each word's first sub-word counts, the weights of the epoch with the
     best validation accuracy kept. ``encoder`` is left untouched.
 
     ``train`` and ``valid`` are :class:`labkit.blocks.text.AlignedTags` (``token_ids``, ``tag_ids``, ``weights``);
-    returns the model and its Keras history.
+    returns the model and its Keras history. ``learning_rate`` replaces the profile's (02 fine-tunes a published
+    checkpoint at the BERT paper's rate, as its classification arm does).
     """
     import keras
 
@@ -167,13 +171,42 @@ def fine_tune_tagger(encoder, num_tags: int, train, valid, profile, epochs: int 
         copy = keras.models.clone_model(encoder)
         copy.set_weights(encoder.get_weights())
         model = build_tagger(copy, num_tags)
-        model.compile(optimizer=keras.optimizers.AdamW(training.learning_rate, weight_decay=0.01),
+        model.compile(optimizer=keras.optimizers.AdamW(learning_rate or training.learning_rate, weight_decay=0.01),
                       loss="sparse_categorical_crossentropy", weighted_metrics=["accuracy"])
     history = model.fit(train.token_ids, train.tag_ids, sample_weight=train.weights,
                         validation_data=(valid.token_ids, valid.tag_ids, valid.weights),
                         epochs=epochs or profile.ner_epochs, batch_size=training.batch_size, verbose=verbose,
                         callbacks=[keras.callbacks.EarlyStopping("val_accuracy", patience=4, restore_best_weights=True)])
     return model, history
+
+
+def cut_names(tokenizer, sentences, rate: float, seed: int):
+    """Name cutting for a tagger's training data: a twin of ``tokenizer`` (a keras_hub ``WordPieceTokenizer``, such
+    as 01's) whose vocabulary no longer spells a share ``rate`` of the training names' words whole, so those words are
+    cut into smaller pieces, as names never seen in training are. Returns the twin and the words it cuts.
+
+    The words drawn (once, with ``seed``) are those the ``sentences`` (``labkit.data.TaggedSentence``) tag as part
+    of an entity and never as ``O``, and that are one whole entry of the vocabulary (longer than one character: single
+    characters are what every word can still be cut into). Each one's entry is renamed to a
+    string no text matches; every other entry keeps its id, so the encoder's embeddings need no change.
+    """
+    import keras_hub
+
+    vocab = list(tokenizer.get_vocabulary())
+    index = {entry: i for i, entry in enumerate(vocab)}
+    key = str.lower if tokenizer.lowercase else str
+    in_names = {key(w) for s in sentences for w, t in zip(s.tokens, s.tags) if t != "O"}
+    outside = {key(w) for s in sentences for w, t in zip(s.tokens, s.tags) if t == "O"}
+    whole = sorted(w for w in in_names - outside if w in index and len(w) > 1)  # single letters stay: the last resort
+    rng = np.random.default_rng(seed)
+    cut = [w for w, draw in zip(whole, rng.random(len(whole))) if draw < rate]
+    for word in cut:
+        vocab[index[word]] = f"\u2603{index[word]}\u2603"  # a snowman never occurs inside a word
+    twin = keras_hub.tokenizers.WordPieceTokenizer(
+        vocabulary=vocab, sequence_length=tokenizer.sequence_length, lowercase=tokenizer.lowercase,
+        strip_accents=tokenizer.strip_accents, oov_token=tokenizer.oov_token,
+        special_tokens=tokenizer.special_tokens, special_tokens_in_strings=tokenizer.special_tokens_in_strings)
+    return twin, cut
 
 
 # --- tagging: reading tags out, and sentences packed per document ----------------------------------------------
@@ -192,6 +225,13 @@ def decode_tags(scores: Sequence[np.ndarray], tag_names: Sequence[str], constrai
         best = viterbi(log_probs, allowed) if constrained else log_probs.argmax(-1)
         out.append([tag_names[t] for t in best])
     return out
+
+
+def tag_sentences(tagger, aligned, packed: PackedSentences, tag_names: Sequence[str]) -> list[list[str]]:
+    """The tags ``tagger`` gives the sentences of ``packed`` (aligned as ``aligned``): each word's probabilities read
+    at its first sub-word, the windows stitched back per sentence, decoded by :func:`decode_tags`."""
+    probs = tagger.predict(aligned.token_ids, verbose=0)
+    return decode_tags(packed.unpack(word_scores(aligned, probs)), tag_names)
 
 
 def iob2_allowed(tag_names: Sequence[str]) -> np.ndarray:
@@ -258,8 +298,10 @@ def pack_sentences(tokenizer, sentences) -> PackedSentences:
     neighbours (an article names "Peter Blackburn" in full before it says "Blackburn") and spends less
     compute on padding. A sentence longer than ``seq_len`` sub-words is cut into windows that overlap
     by about half their words, so no word is left untagged; :meth:`PackedSentences.unpack` stitches them.
+    A checkpoint's tokenizer (``labkit.blocks.checkpoints.WordPieces``) packs into its ``room``: ``seq_len``
+    less the places of a preset's [CLS] and [SEP].
     """
-    seq_len = tokenizer.sequence_length
+    seq_len = getattr(tokenizer, "room", tokenizer.sequence_length)
     pieces = iter(word_pieces(tokenizer, [w for s in sentences for w in s.tokens]))
     groups, last_doc, used = [], None, 0  # each group: (words, tags, sizes, sub-word counts)
     for s in sentences:

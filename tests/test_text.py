@@ -142,6 +142,28 @@ def test_a_sentence_longer_than_seq_len_is_windowed_and_stitched_without_losing_
     assert packed.unpack(positions)[1] == [float(i) for i in range(17)]  # each word's value from one window
 
 
+def test_cut_names_cuts_a_share_of_the_training_names_and_keeps_every_other_id(vocab):
+    from labkit.data import TaggedSentence
+
+    tokenizer = text.make_tokenizer(vocab, 12)  # the fixture's vocabulary is lower case
+    sentences = [TaggedSentence(["Peter", "Blackburn", "lost", "his", "card"], ["B-PER", "I-PER", "O", "O", "O"]),
+                 TaggedSentence(["in", "Brussels", "the", "bank"], ["O", "B-LOC", "O", "O"])]
+    names = [w.lower() for w in ("Peter", "Blackburn", "Brussels")
+             if text.word_pieces(tokenizer, [w])[0] not in ([], [text.UNK_ID]) and len(text.word_pieces(tokenizer, [w])[0]) == 1]
+    assert names, "the tiny vocabulary spells some names whole"
+    same, none_cut = ch02.cut_names(tokenizer, sentences, 0.0, 0)
+    assert none_cut == [] and same.get_vocabulary() == tokenizer.get_vocabulary()
+    twin, cut = ch02.cut_names(tokenizer, sentences, 1.0, 0)
+    assert sorted(cut) == sorted(names)  # every whole name word, never an O word
+    for word in names:
+        pieces = text.word_pieces(twin, [word])[0]
+        assert len(pieces) > 1 and text.UNK_ID not in pieces  # in pieces now, and still readable
+    assert text.word_pieces(twin, ["lost", "card"]) == text.word_pieces(tokenizer, ["lost", "card"])
+    assert len(twin.get_vocabulary()) == len(tokenizer.get_vocabulary())  # the encoder's embeddings still fit
+    assert twin.sequence_length == 12 and twin.lowercase
+    half = [ch02.cut_names(tokenizer, sentences, 0.5, seed)[1] for seed in (1, 1, 2)]
+    assert half[0] == half[1]  # drawn with the seed
+
 def test_sample_windows_caps_with_the_seed_in_corpus_order():
     windows = np.arange(20).reshape(10, 2)
     assert text.sample_windows(windows, None, 0) is windows and text.sample_windows(windows, 10, 0) is windows
