@@ -1,7 +1,9 @@
 """Chapter 09 (a small GPT: generation, then RL of its own weights).
 
-The model and the RL loop are in the notebook's cells; this module holds what they lean on:
+The RL loop is in the notebook's cells; this module holds what they lean on (the notebook shows the GPT's code):
 
+- :func:`build_gpt`: the small GPT (also rebuilt by notebook 10 around 09's saved weights), and
+  :func:`next_logits`, its logits at one column, what the sampling loop asks for;
 - :func:`lm_windows`: a corpus cut into next-token training windows, each line framed ``[CLS] ... [SEP]``
   (``[CLS]`` = :data:`BOS_ID` starts a text, ``[SEP]`` = :data:`EOS_ID` ends it);
 - :func:`encode_prompt`: one prompt checked and turned into ids, with a clear :class:`GenerationError`
@@ -101,6 +103,40 @@ def lm_windows(tokenizer, lines: Sequence[str], length: int) -> np.ndarray:
             piece = ids[start: start + length]
             windows.append(piece + [PAD_ID] * (length - len(piece)))
     return np.array(windows, dtype="int32").reshape(-1, length)
+
+
+# --- the model ----------------------------------------------------------------------------------
+
+
+def build_gpt(vocab_size: int, context: int, hidden_dim: int, num_layers: int, num_heads: int,
+              intermediate_dim: int, dropout: float):
+    """A decoder-only transformer: token ids (batch, length <= context) -> next-token logits (batch, length, vocab)."""
+    import keras
+    import keras_hub
+
+    token_ids = keras.Input(shape=(None,), dtype="int32", name="token_ids")
+    embedding = keras_hub.layers.TokenAndPositionEmbedding(
+        vocabulary_size=vocab_size, sequence_length=context, embedding_dim=hidden_dim, name="embedding")
+    x = keras.layers.Dropout(dropout, name="embedding_dropout")(embedding(token_ids))
+    for i in range(num_layers):
+        x = keras_hub.layers.TransformerDecoder(  # no encoder sequence: causal self-attention only
+            intermediate_dim=intermediate_dim, num_heads=num_heads, dropout=dropout, activation="gelu",
+            normalize_first=True, name=f"decoder_{i}")(x)
+    x = keras.layers.LayerNormalization(epsilon=1e-5, name="final_norm")(x)
+    logits = embedding.token_embedding(x, reverse=True)  # tied: h -> E h
+    return keras.Model(token_ids, logits, name="gpt")
+
+
+def next_logits(model) -> Callable:
+    """``logits_at(tokens, index)``: the model's logits for the token at column ``index`` (batch, vocab)."""
+    import keras
+
+    body = keras.Model(model.input, model.get_layer("final_norm").output)  # the GPT without its output layer
+    output = model.get_layer("embedding").token_embedding
+
+    def logits_at(tokens, index):
+        return output(body(tokens, training=False)[:, index - 1, :], reverse=True)
+    return logits_at
 
 
 # --- prompts ---------------------------------------------------------------------------

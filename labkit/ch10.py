@@ -206,6 +206,15 @@ def generate_requests(catalogue: Catalogue, service: dict, sizes, seed: int) -> 
     return out
 
 
+WRITING_WORDS = ("write", "compose", "draft", "poem", "story", "essay", "slogan")
+
+
+def asks_for_a_text(text: str) -> bool:
+    """Whether ``text`` asks for a text to be written: 05's out-of-scope messages include such requests ("write a
+    short poem about parrots"), which this agent's draft skill takes, so they are not its out-of-scope requests."""
+    return any(word in WRITING_WORDS for word in request_words(text))
+
+
 def _unique(make, wanted: int, rng: random.Random, tries: int = 50) -> list[Request]:
     """Up to ``wanted`` requests of distinct texts (fewer when the templates cannot make that many)."""
     seen, found = set(), []
@@ -223,7 +232,8 @@ def _one(skill: str, side: int, catalogue: Catalogue, service: dict, split: str,
     pick = rng.choice
     if skill in ("service", "out_of_scope"):
         texts, intents = service[split]
-        rows = [(t, i) for t, i in zip(texts, intents) if (i == OUT_OF_SCOPE) == (skill == "out_of_scope")]
+        rows = [(t, i) for t, i in zip(texts, intents) if (i == OUT_OF_SCOPE) == (skill == "out_of_scope")
+                and not (skill == "out_of_scope" and asks_for_a_text(t))]
         text, intent = pick(rows)
         return Request(text, skill, {} if skill == "out_of_scope" else {"intent": intent}, "(05's request)")
     if skill in MISSING_TEMPLATES and rng.random() < MISSING_SHARE:
@@ -333,9 +343,27 @@ def fill_arguments(skill: str, text: str, catalogue: Catalogue, vocab: dict[str,
             fitting = [r for r in RELATIONS if RELATION_SUBJECT[r] == kind]
         filled = _pick({**{k: [v] for k, v in filled.arguments.items()}, "relation": fitting})
         return filled
-    if skill in ("service", "draft", "out_of_scope"):
+    if skill == "draft":
+        return Filled({"topic": draft_topic(text)})
+    if skill in ("service", "out_of_scope"):
         return Filled({"question": text} if skill == "service" else {})
     raise ValueError(f"skill={skill!r} is unknown; expected one of: {', '.join(SKILLS)}")
+
+
+TOPIC_CUES = ("about", "on", "for")  # the word before a draft's topic ("a poem about the sea", "verses on spring")
+
+
+def draft_topic(text: str) -> str:
+    """What a draft request asks to write about: the words after its first :data:`TOPIC_CUES` word, without a
+    closing courtesy (:data:`CLOSERS`: "please", "for me", ...) or end punctuation; the whole request when no cue
+    word occurs."""
+    match = re.search(rf"\b(?:{'|'.join(TOPIC_CUES)})\b\s+(.+)", text, flags=re.IGNORECASE)
+    topic = (match.group(1) if match else text).strip(" .!?")
+    closers = sorted({c.strip() for group in CLOSERS for c in group if c.strip()}, key=len, reverse=True)
+    while any(topic.lower().endswith(" " + c) for c in closers):
+        closer = next(c for c in closers if topic.lower().endswith(" " + c))
+        topic = topic[: -len(closer) - 1].strip(" ,.!?")
+    return topic
 
 
 def _pick(candidates: dict[str, list]) -> Filled:

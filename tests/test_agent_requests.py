@@ -124,3 +124,19 @@ def test_argument_types_count_the_training_names_and_weight_zero_leaves_the_rout
     combined = ar.with_argument_types(router, q, 1)
     np.testing.assert_allclose(combined.sum(-1), 1)
     assert combined[0].argmax() == 1 and combined[2].argmax() == 0  # the company outvotes; an unseen set does not
+
+
+def test_a_draft_requests_topic_is_read_back(requests):
+    topics = {t for group in ar.TOPICS for t in group}
+    drafts = [r for split in requests.values() for r in split if r.skill == "draft"]
+    assert drafts and all(ar.draft_topic(r.text) in topics for r in drafts), \
+        [(r.text, ar.draft_topic(r.text)) for r in drafts if ar.draft_topic(r.text) not in topics][:5]
+    assert ar.draft_topic("write a slogan for our new product for me") == "our new product"
+    assert ar.draft_topic("a few words, please") == "a few words"  # no cue word: the request, courtesy dropped
+
+
+def test_no_out_of_scope_request_asks_for_a_text(requests):
+    # 05's out-of-scope test messages include "write a short poem about parrots": the draft skill's, not out of scope
+    assert ar.asks_for_a_text("write a short poem about parrots.") and not ar.asks_for_a_text("what time is it in Leeds?")
+    assert not [r.text for rows in requests.values() for r in rows
+                if r.skill == "out_of_scope" and ar.asks_for_a_text(r.text)]

@@ -87,7 +87,7 @@ def test_finetuned_round_trip(lab):
     model, loaded, names = artifacts.load_intent_classifier(lab)
     assert names == ["a", "b", "c"] and loaded.vocab == bundle.vocab
     assert model.predict(text.tokenize(loaded.tokenizer, ["my card"]), verbose=0).shape == (1, 3)
-    with pytest.raises(ValueError, match="intent_classifier or ner_tagger"):
+    with pytest.raises(ValueError, match="saves intent_classifier, ner_tagger, checkpoint_intent_classifier"):
         artifacts.save_finetuned(lab, "encoder", model, [])
 
 
@@ -159,3 +159,129 @@ def test_a_fine_tuned_model_records_its_checkpoint_and_overrides_never_run_a_not
     lab.profile = get_profile("ci", ner_epochs=1)
     with pytest.raises(FileNotFoundError, match=r"made with the overridden fields \{'ner_epochs': 1\}"):
         artifacts.require(lab, "ner_tagger")
+
+
+# --- the case studies' deployed models (notebook 10 loads them) -------------------------------------------------
+
+REVIEWS = ["shares rose after strong results", "the company reported a loss", "the board met on monday",
+           "profit improved and sales grew", "layoffs followed the weak quarter", "the report is due in june"] * 5
+MOODS = ["positive", "negative", "neutral"] * 10
+
+
+def tiny_text_classifier(bundle, n_classes):
+    """A small stand-in for a fine-tuned classifier: token ids -> mean-pooled encoder states -> softmax."""
+    ids = keras.Input(shape=(16,), dtype="int32")
+    pooled = keras.layers.GlobalAveragePooling1D()(bundle.encoder(ids))
+    return keras.Model(ids, keras.layers.Dense(n_classes, activation="softmax")(pooled))
+
+
+@pytest.mark.parametrize("deployed", artifacts.CANDIDATES)
+def test_a_deployed_text_classifier_round_trip_gives_the_same_probabilities(lab, deployed):
+    from labkit.blocks import baselines
+
+    bundle = EncoderBundle(*tiny_bundle(), 16)
+    artifacts.save_encoder(lab, bundle)
+    labels = ["negative", "neutral", "positive"]  # fitted on the names (as 06), in another order than sklearn's
+    vectorizer, logistic = baselines.tfidf_logistic(REVIEWS, MOODS, REVIEWS[:6], MOODS[:6])
+    model = tiny_text_classifier(bundle, len(labels))
+    texts = ["shares rose", "a loss followed", "words never seen before"]
+    encoder_probs = model.predict(text.tokenize(bundle.tokenizer, texts), verbose=0)
+    tfidf_probs = logistic.predict_proba(vectorizer.transform(texts))[:, [list(logistic.classes_).index(x) for x in labels]]
+    expected = {"fine-tuned encoder": encoder_probs, "TF-IDF + logistic regression": tfidf_probs,
+                "mean of the two": baselines.mean_probabilities(encoder_probs, tfidf_probs)}[deployed]
+    artifacts.save_text_classifier(lab, "sentiment_classifier", deployed, labels, model=model,
+                                   tfidf=(vectorizer, logistic), threshold=0.35)
+    assert artifacts.exists(lab, "sentiment_classifier") and not artifacts.exists(lab, "service_classifier")
+    loaded = artifacts.load_text_classifier(lab, "sentiment_classifier")
+    assert (loaded.labels, loaded.deployed, loaded.threshold) == (labels, deployed, 0.35)
+    np.testing.assert_allclose(loaded(texts), expected, atol=1e-5)
+    assert loaded([]).shape == (0, 3)
+    saved = {p.name for p in lab.artifacts_dir.iterdir() if p.name.startswith("sentiment_classifier")}
+    assert ("sentiment_classifier.keras" in saved) == (deployed != "TF-IDF + logistic regression")
+    assert ("sentiment_classifier_tfidf.pkl" in saved) == (deployed != "fine-tuned encoder")
+
+
+def test_a_text_classifier_fitted_on_label_ids_keeps_their_order(lab):
+    from labkit.blocks import baselines
+
+    labels = ["positive", "negative", "neutral"]
+    ids = [labels.index(m) for m in MOODS]  # fitted on ids, as 05 fits its intents
+    vectorizer, logistic = baselines.tfidf_logistic(REVIEWS, ids, REVIEWS[:6], ids[:6])
+    artifacts.save_text_classifier(lab, "service_classifier", "TF-IDF + logistic regression", labels,
+                                   tfidf=(vectorizer, logistic))
+    loaded = artifacts.load_text_classifier(lab, "service_classifier")
+    np.testing.assert_allclose(loaded(REVIEWS[:4]), logistic.predict_proba(vectorizer.transform(REVIEWS[:4])))
+    assert loaded.threshold is None
+
+
+def test_a_text_classifier_says_what_is_missing_and_reads_a_presets_tokenizer(lab):
+    bundle = EncoderBundle(*tiny_bundle(), 16)
+    artifacts.save_encoder(lab, bundle)
+    model = tiny_text_classifier(bundle, 3)
+    with pytest.raises(ValueError, match="needs tfidf="):
+        artifacts.save_text_classifier(lab, "service_classifier", "mean of the two", ["a", "b", "c"], model=model)
+    with pytest.raises(ValueError, match="deployed='best'"):
+        artifacts.save_text_classifier(lab, "service_classifier", "best", ["a", "b", "c"], model=model)
+    with pytest.raises(ValueError, match="not a text classifier"):
+        artifacts.save_text_classifier(lab, "recommender", "fine-tuned encoder", ["a", "b", "c"], model=model)
+    artifacts.save_text_classifier(lab, "service_classifier", "fine-tuned encoder", ["a", "b", "c"], model=model,
+                                   checkpoint="bert_tiny_en_uncased")
+    assert artifacts.made_by(lab, "service_classifier")["checkpoint"] == "bert_tiny_en_uncased"
+    with pytest.raises(ValueError, match="fine-tuned from bert_tiny_en_uncased: pass preset_tokenizer"):
+        artifacts.load_text_classifier(lab, "service_classifier")
+    asked = []
+
+    def preset_tokenizer(checkpoint):  # stands in for checkpoints.load_checkpoint(checkpoint, lab).tokenizer
+        asked.append(checkpoint)
+        return lambda texts: text.tokenize(bundle.tokenizer, texts)
+    loaded = artifacts.load_text_classifier(lab, "service_classifier", preset_tokenizer)
+    assert asked == ["bert_tiny_en_uncased"]
+    np.testing.assert_allclose(loaded(["the card"]), model.predict(text.tokenize(bundle.tokenizer, ["the card"]),
+                                                                   verbose=0), atol=1e-6)
+
+
+def test_recommender_round_trip_scores_films_for_a_user(lab):
+    rng = np.random.default_rng(0)
+    users, items = rng.normal(size=(4, 3)), rng.normal(size=(6, 3))
+    bias, scored = rng.normal(size=6), np.array([True, True, False, True, True, True])
+    artifacts.save_recommender(lab, [10, 11, 12, 13], users, items, bias, scored, [f"film {i}" for i in range(6)])
+    loaded = artifacts.load_recommender(lab)
+    assert loaded.titles == [f"film {i}" for i in range(6)]
+    expected = np.where(scored, items @ users[2] + bias, -np.inf)
+    np.testing.assert_allclose(loaded.scores(12), expected, rtol=1e-5)
+    with pytest.raises(ValueError, match="user 99 is not one of the recommender's 4 users"):
+        loaded.scores(99)
+    with pytest.raises(ValueError, match="item_bias has shape"):
+        artifacts.save_recommender(lab, [10, 11, 12, 13], users, items, bias[:5], scored, ["x"] * 6)
+
+
+def test_knowledge_graph_round_trip(lab):
+    import networkx as nx
+
+    graph = nx.MultiDiGraph()
+    graph.add_node("ana lopez", type="Peop", name="Ana Lopez")
+    graph.add_node("acme", type="Org", name="Acme")
+    graph.add_node("lyon", type="Loc", name="Lyon")
+    graph.add_edge("ana lopez", "acme", key="Work_For", relation="Work_For", count=2)
+    graph.add_edge("ana lopez", "lyon", key="Live_In", relation="Live_In", count=1)
+    graph.add_edge("acme", "lyon", key="OrgBased_In", relation="OrgBased_In", count=1)
+    artifacts.save_knowledge_graph(lab, graph)
+    loaded = artifacts.load_knowledge_graph(lab)
+    assert dict(loaded.nodes(data=True)) == dict(graph.nodes(data=True))
+    assert sorted(loaded.edges(keys=True, data=True)) == sorted(graph.edges(keys=True, data=True))
+
+
+def test_generator_round_trip_gives_the_same_logits(lab):
+    from labkit import ch09
+
+    bundle = EncoderBundle(*tiny_bundle(), 16)
+    artifacts.save_encoder(lab, bundle)
+    sizes = {"vocab_size": len(bundle.vocab), "context": 16, "hidden_dim": 8, "num_layers": 1, "num_heads": 2,
+             "intermediate_dim": 16, "dropout": 0.0}
+    gpt = ch09.build_gpt(**sizes)
+    artifacts.save_generator(lab, gpt, sizes)
+    model, tokenizer, vocab = artifacts.load_generator(lab, ch09.build_gpt)
+    assert vocab == bundle.vocab and tokenizer.sequence_length == 16
+    tokens = text.tokenize(tokenizer, ["the bank froze the card"])[:, :7]
+    np.testing.assert_allclose(model(tokens), gpt(tokens), atol=1e-5)
+    assert len(model.weights) == len(gpt.weights)  # the input and output embedding stay one (tied)

@@ -26,7 +26,7 @@ OTHER_METRICS = {
     "01_self_supervised_pretraining": ["mlm_val_loss", "pretrain_tokens_per_second", "encoder_params",
                                        "pretrain_windows_read", "pretrain_windows_in_corpus"],
     "02_fine_tuning": ["ner_test_words_lost", "cls_accuracy_seen_words", "cls_accuracy_seen_words_majority",
-                       "cls_accuracy_seen_words_scratch"],
+                       "cls_accuracy_seen_words_scratch", "ner_entity_f1_uncut", "ner_name_cut_share"],
     "03_reinforcement_learning": ["instr_success_train", "instr_success_heldout_combination", "cliff_greedy_return_qlearning",
                                   "cliff_greedy_return_sarsa", "cliff_online_return_qlearning", "cliff_online_return_sarsa"],
     "04_explainability": ["lime_seconds_per_explanation", "lime_ig_rank_corr"],
@@ -56,7 +56,8 @@ OTHER_METRICS = {
                                                    "rl_positive_share_after_no_kl", "rl_distinct2_after_no_kl",
                                                    "rl_kl_per_token_no_kl"],
     "10_capstone_agent": ["agent_success_keyword_baseline", "agent_routing_accuracy_keyword",
-                          "agent_argument_accuracy_canonical", "agent_execution_rate", "agent_seconds_per_request"],
+                          "agent_argument_accuracy_canonical", "agent_execution_rate", "agent_seconds_per_request",
+                          "agent_seconds_per_draft"],
     "11_instruction_following_benchmark": ["babyai_gotoobj_success_random", "babyai_gotolocal_success_random",
                                            "babyai_gotolocal_success_no_language", "babyai_gotolocal_success_bc_greedy",
                                            "babyai_gotolocal_mean_length", "babyai_gotolocal_mean_length_no_language",
@@ -76,7 +77,8 @@ MARGINS = {"cartpole_dqn_avg_return": 20.0, "cartpole_second_avg_return": 5.0,
 DEFAULT_MARGIN = 0.02
 # the notebooks that can use a published checkpoint (labkit.blocks.checkpoints) have a fifth parameter
 CHECKPOINT_PARAMETER = {**{name: {"CHECKPOINT"} for name in
-                           ("02_fine_tuning", "05_customer_service", "06_financial_sentiment_monitoring")},
+                           ("02_fine_tuning", "04_explainability", "05_customer_service",
+                            "06_financial_sentiment_monitoring", "08_knowledge_graph")},
                         "09_generation_and_rl_of_the_language_model": {"GPT_CHECKPOINT"}}  # a published generator
 
 

@@ -1,14 +1,33 @@
 """The artifacts notebooks hand to each other: one name, one producer and one loader each.
 
-=====================  ===========================================  ============
-artifact               files in ``lab.artifacts_dir``               made by
-=====================  ===========================================  ============
-``encoder``            encoder.keras, vocab.txt, tokenizer.json     notebook 01
-``adapted_encoder``    adapted_encoder.keras (+ the same vocab)     notebook 01
-``intent_classifier``  intent_classifier.keras, intent_labels.json  notebook 02
-``ner_tagger``         ner_tagger.keras, ner_tags.json              notebook 02
-``instruction_policy`` instruction_policy/ (a PolicySaver model)    notebook 03
-=====================  ===========================================  ============
+========================  ===============================================  ===========
+artifact                  files in ``lab.artifacts_dir``                   made by
+========================  ===============================================  ===========
+``encoder``               encoder.keras, vocab.txt, tokenizer.json         notebook 01
+``adapted_encoder``       adapted_encoder.keras (+ the same vocab)         notebook 01
+``intent_classifier``     intent_classifier.keras, intent_labels.json      notebook 02
+``ner_tagger``            ner_tagger.keras, ner_tags.json                  notebook 02
+``instruction_policy``    instruction_policy/ (a PolicySaver model)        notebook 03
+``service_classifier``    service_classifier.json (+ .keras, _tfidf.pkl)   notebook 05
+``sentiment_classifier``  sentiment_classifier.json (+ the same)           notebook 06
+``recommender``           recommender.npz                                  notebook 07
+``knowledge_graph``       knowledge_graph.json                             notebook 08
+``generator``             generator.json, generator.weights.npz (+ vocab)  notebook 09
+========================  ===============================================  ===========
+
+The case studies (05 to 09) each save the model they deploy, for notebook 10's skills: 05 and 06 the text
+classifier chosen on validation (:func:`save_text_classifier`: the fine-tuned encoder, TF-IDF + logistic regression
+or the mean of the two, with its labels and, for 05, its out-of-scope threshold), 07 its two-tower recommender's
+factors, 08 the graph its extractor builds, 09 its own GPT after the RL step.
+
+Notebook 02 run with ``CHECKPOINT`` set to a published checkpoint also saves ``checkpoint_intent_classifier``
+(checkpoint_intent_classifier.keras, checkpoint_intent_labels.json) and ``checkpoint_ner_tagger``
+(checkpoint_ner_tagger.keras, checkpoint_ner_tags.json): the same two tasks fine-tuned from that checkpoint, beside
+the kit's models, which they never replace. They hold one checkpoint's models at a time: :func:`exists` counts them
+only when they started from ``lab.checkpoint``, so that :func:`require` runs 02 with that checkpoint otherwise.
+``labkit.blocks.checkpoints.load_finetuned`` loads them with the checkpoint's own tokenizer, rebuilt by
+``load_checkpoint`` from the checkpoint recorded here (this module cannot import it: it reads the kit's encoder
+through this one).
 
 When a notebook asks for an artifact that is missing, :func:`require` runs the notebook that
 makes it (same profile, seed, data and run folder, through papermill): the learner gets the very
@@ -22,9 +41,15 @@ and the checkpoint its encoder started from). Every load prints what it read and
 from __future__ import annotations
 
 import json
+import pickle
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+
+import numpy as np
+
+from labkit.course.runner import KIT, is_kit
 
 
 @dataclass(frozen=True)
@@ -39,7 +64,18 @@ ARTIFACTS: dict[str, Artifact] = {
     "adapted_encoder": Artifact(("adapted_encoder.keras", "vocab.txt", "tokenizer.json"), "01"),
     "intent_classifier": Artifact(("intent_classifier.keras", "intent_labels.json"), "02"),
     "ner_tagger": Artifact(("ner_tagger.keras", "ner_tags.json"), "02"),
+    # the same two tasks fine-tuned from a published checkpoint (02 with CHECKPOINT set), beside the kit's
+    "checkpoint_intent_classifier": Artifact(("checkpoint_intent_classifier.keras", "checkpoint_intent_labels.json"),
+                                             "02"),
+    "checkpoint_ner_tagger": Artifact(("checkpoint_ner_tagger.keras", "checkpoint_ner_tags.json"), "02"),
     "instruction_policy": Artifact(("instruction_policy/saved_model.pb",), "03"),
+    # the case studies' deployed models, for notebook 10 (a classifier's .json lists its other files; written last)
+    "service_classifier": Artifact(("service_classifier.json",), "05"),
+    "sentiment_classifier": Artifact(("sentiment_classifier.json",), "06"),
+    "recommender": Artifact(("recommender.npz",), "07"),
+    "knowledge_graph": Artifact(("knowledge_graph.json",), "08"),
+    # the GPT's sizes and weights (a .keras file does not keep its tied input and output embedding)
+    "generator": Artifact(("generator.json", "generator.weights.npz", "vocab.txt", "tokenizer.json"), "09"),
 }
 
 
@@ -54,8 +90,27 @@ def path(lab, name: str) -> Path:
     return lab.artifacts_dir / _artifact(name).files[0]
 
 
+FINETUNED = ("intent_classifier", "ner_tagger", "checkpoint_intent_classifier", "checkpoint_ner_tagger")
+FROM_CHECKPOINT = ("checkpoint_intent_classifier", "checkpoint_ner_tagger")  # fine-tuned from a published checkpoint
+
+
 def exists(lab, name: str) -> bool:
-    return all((lab.artifacts_dir / f).exists() for f in _artifact(name).files)
+    """Whether artifact ``name`` is in ``lab.artifacts_dir``; for a model fine-tuned from a published checkpoint,
+    one that started from ``lab.checkpoint``."""
+    if not all((lab.artifacts_dir / f).exists() for f in _artifact(name).files):
+        return False
+    if name not in FROM_CHECKPOINT:
+        return True
+    record = lab.artifacts_dir / f"{name}.made_by.json"
+    return record.exists() and same_checkpoint(json.loads(record.read_text()).get("checkpoint", KIT), lab.checkpoint)
+
+
+def same_checkpoint(a, b) -> bool:
+    """Whether two ``CHECKPOINT`` values name the same checkpoint (a folder by its resolved path, else by name)."""
+    def key(checkpoint):
+        folder = Path(str(checkpoint)).expanduser()
+        return str(folder.resolve()) if not is_kit(checkpoint) and folder.is_dir() else str(checkpoint)
+    return key(a) == key(b)
 
 
 def made_by(lab, name: str) -> dict:
@@ -67,6 +122,9 @@ def made_by(lab, name: str) -> dict:
 
 
 def _saved(lab, name: str, checkpoint: str) -> None:
+    if name in FROM_CHECKPOINT and is_kit(checkpoint):
+        raise ValueError(f"{name} is a model fine-tuned from a published checkpoint: give its checkpoint (02's "
+                         f"CHECKPOINT), not {KIT!r}; the kit's own model is {name.removeprefix('checkpoint_')}")
     record = {"notebook": lab.notebook[:2], "checkpoint": str(checkpoint)}
     (lab.artifacts_dir / f"{name}.made_by.json").write_text(json.dumps(record) + "\n")
 
@@ -87,7 +145,11 @@ def _read(lab, name: str) -> Path:
 
 
 def require(lab, name: str) -> Path:
-    """Make sure artifact ``name`` exists, running the notebook that makes it when it does not."""
+    """Make sure artifact ``name`` exists, running the notebook that makes it when it does not (for a model
+    fine-tuned from a published checkpoint: when it is missing or started from another checkpoint)."""
+    if name in FROM_CHECKPOINT and is_kit(lab.checkpoint):
+        raise ValueError(f"{name} is fine-tuned from a published checkpoint, and CHECKPOINT is {KIT!r}: set "
+                         "CHECKPOINT to a keras_hub preset or a preset folder (notebook 02 fine-tunes it when missing)")
     if not exists(lab, name):
         from labkit.course.runner import execute_notebook, expected_seconds, find_notebook
 
@@ -102,8 +164,11 @@ def require(lab, name: str) -> Path:
         took = (f"about {seconds / 60:.0f} minutes" if seconds and seconds >= 90 else
                 f"about {seconds:.0f} seconds" if seconds else "as long as that notebook takes")
         out = lab.output_dir.parent / source.stem  # beside this notebook's outputs: the artifacts are shared
-        print(f"No {name} in {lab.artifacts_dir}: running {source.name} (profile {lab.profile.name!r}, "
-              f"{took}) to make it; its executed copy goes to {out}.", flush=True)
+        what = f"The {name} in {lab.artifacts_dir} started from another checkpoint" \
+            if (lab.artifacts_dir / _artifact(name).files[0]).exists() else f"No {name} in {lab.artifacts_dir}"
+        given = "" if is_kit(lab.checkpoint) else f", CHECKPOINT={lab.checkpoint!r}"
+        print(f"{what}: running {source.name} (profile {lab.profile.name!r}{given}, {took}) to make it; its "
+              f"executed copy goes to {out}.", flush=True)
         execute_notebook(source, out, lab.profile.name, lab.seed, lab.data_dir, checkpoint=lab.checkpoint)
         if not exists(lab, name):
             raise FileNotFoundError(f"{source.name} ran (executed copy in {out}) but saved no {name} "
@@ -162,26 +227,35 @@ def load_encoder(lab, name: str = "encoder"):
 # --- the fine-tuned models -----------------------------------------------------------
 
 
-def save_finetuned(lab, name: str, model, class_names: list[str], checkpoint: str = "kit") -> Path:
-    """Save a fine-tuned model (``intent_classifier`` or ``ner_tagger``) with its class names and the checkpoint
-    its encoder started from (``"kit"``: notebook 01's)."""
-    if name not in ("intent_classifier", "ner_tagger"):
-        raise ValueError(f"save_finetuned saves intent_classifier or ner_tagger, got {name!r}")
+def save_finetuned(lab, name: str, model, class_names: list[str], checkpoint: str = KIT) -> Path:
+    """Save a fine-tuned model (``intent_classifier`` or ``ner_tagger``; ``checkpoint_intent_classifier`` or
+    ``checkpoint_ner_tagger`` for one fine-tuned from a published checkpoint) with its class names and the
+    checkpoint its encoder started from (``"kit"``: notebook 01's)."""
+    if name not in FINETUNED:
+        raise ValueError(f"save_finetuned saves {', '.join(FINETUNED)}; got {name!r}")
     model_file, names_file = ARTIFACTS[name].files
+    _saved(lab, name, checkpoint)  # first: it refuses a checkpoint_ model said to start from the kit's encoder
     model.save(lab.artifacts_dir / model_file)
     (lab.artifacts_dir / names_file).write_text(json.dumps(list(class_names)) + "\n")
-    _saved(lab, name, checkpoint)
     print(f"saved {model_file} in {lab.artifacts_dir}")
     return lab.artifacts_dir / model_file
 
 
-def _load_finetuned(lab, name: str):
+def read_finetuned(lab, name: str):
+    """``(model, class_names)``: fine-tuned model ``name`` as 02 saved it (after :func:`require`; the load says what
+    made it)."""
     import keras
 
+    if name not in FINETUNED:
+        raise ValueError(f"read_finetuned reads {', '.join(FINETUNED)}; got {name!r}")
+    model = keras.saving.load_model(_read(lab, name))
+    return model, json.loads((lab.artifacts_dir / ARTIFACTS[name].files[1]).read_text())
+
+
+def _load_finetuned(lab, name: str):
     from labkit.blocks.encoder import EncoderBundle
 
-    model = keras.saving.load_model(_read(lab, name))
-    names = json.loads((lab.artifacts_dir / ARTIFACTS[name].files[1]).read_text())
+    model, names = read_finetuned(lab, name)
     return model, EncoderBundle(model.get_layer("encoder"), *_tokenizer(lab)), names
 
 
@@ -224,3 +298,213 @@ def load_instruction_agent(lab):
 
     _read(lab, "instruction_policy")
     return load_policy(policy_dir(lab)), partial(embed_sentences, load_encoder(lab))
+
+
+# --- the case studies' deployed models (notebook 10's skills) ---------------------------------------------------
+
+
+TEXT_CLASSIFIERS = ("service_classifier", "sentiment_classifier")
+CANDIDATES = ("fine-tuned encoder", "TF-IDF + logistic regression", "mean of the two")  # what 05 and 06 choose among
+
+
+@dataclass(frozen=True)
+class TextClassifier:
+    """A deployed text classifier: ``classifier(texts)`` gives class probabilities ``(len(texts), len(labels))``,
+    columns in ``labels``' order. ``deployed`` says which candidate it is (:data:`CANDIDATES`), ``threshold`` the
+    rejection threshold on the top probability chosen with it (notebook 05's tau; None where there is none)."""
+
+    predict: Callable[[list[str]], np.ndarray]
+    labels: list[str]
+    deployed: str
+    threshold: float | None = None
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        return self.predict(list(texts))
+
+
+def _classifier_files(name: str) -> tuple[str, str, str]:
+    if name not in TEXT_CLASSIFIERS:
+        raise ValueError(f"{name!r} is not a text classifier artifact; expected one of: {', '.join(TEXT_CLASSIFIERS)}")
+    return f"{name}.json", f"{name}.keras", f"{name}_tfidf.pkl"
+
+
+def save_text_classifier(lab, name: str, deployed: str, labels: Sequence[str], model=None, tfidf=None,
+                         threshold: float | None = None, checkpoint: str = "kit") -> Path:
+    """Save the classifier a notebook deploys (``service_classifier`` from 05, ``sentiment_classifier`` from 06).
+
+    ``deployed``: one of :data:`CANDIDATES`; ``model``: the fine-tuned Keras classifier (token ids -> probabilities
+    in ``labels``' order; needed unless TF-IDF alone is deployed); ``tfidf``: ``(vectorizer, logistic)`` from
+    ``baselines.tfidf_logistic`` (needed unless the encoder alone is deployed), fitted on the label names or on
+    their ids; ``threshold``: the rejection threshold chosen with it; ``checkpoint``: where the encoder started.
+    Only what the deployed candidate needs is saved."""
+    info_file, model_file, tfidf_file = _classifier_files(name)
+    if deployed not in CANDIDATES:
+        raise ValueError(f"deployed={deployed!r}; expected one of: {', '.join(CANDIDATES)}")
+    labels = [str(label) for label in labels]
+    (lab.artifacts_dir / info_file).unlink(missing_ok=True)  # until the new one is whole, there is no artifact
+    files = {}
+    if deployed != "TF-IDF + logistic regression":
+        if model is None:
+            raise ValueError(f"deployed={deployed!r} needs model=, the fine-tuned Keras classifier")
+        model.save(lab.artifacts_dir / model_file)
+        files["model"] = model_file
+    if deployed != "fine-tuned encoder":
+        if tfidf is None:
+            raise ValueError(f"deployed={deployed!r} needs tfidf=(vectorizer, logistic regression)")
+        vectorizer, logistic = tfidf
+        classes = [c.item() if hasattr(c, "item") else c for c in logistic.classes_]
+        wanted = labels if set(labels) <= set(map(str, classes)) else list(range(len(labels)))
+        try:
+            columns = [list(map(str, classes)).index(str(w)) for w in wanted]
+        except ValueError:
+            raise ValueError(f"the logistic regression's classes {classes} are neither the labels {labels} nor "
+                             f"their ids 0..{len(labels) - 1}") from None
+        with open(lab.artifacts_dir / tfidf_file, "wb") as f:
+            pickle.dump({"vectorizer": vectorizer, "logistic": logistic, "columns": columns}, f)
+        files["tfidf"] = tfidf_file
+    info = {"deployed": deployed, "labels": labels, "threshold": None if threshold is None else float(threshold),
+            "files": files}
+    (lab.artifacts_dir / info_file).write_text(json.dumps(info, indent=1) + "\n")  # last: the artifact is complete
+    _saved(lab, name, checkpoint)
+    print(f"saved {name} ({deployed}) in {lab.artifacts_dir}")
+    return lab.artifacts_dir / info_file
+
+
+def load_text_classifier(lab, name: str, preset_tokenizer: Callable | None = None) -> TextClassifier:
+    """The classifier notebook 05 (``service_classifier``) or 06 (``sentiment_classifier``) deployed, as a
+    :class:`TextClassifier` (texts in, probabilities out).
+
+    An encoder fine-tuned from notebook 01's encoder reads 01's tokenizer; one fine-tuned from a published checkpoint
+    reads that checkpoint's: ``preset_tokenizer(checkpoint)`` must then return it, e.g.
+    ``lambda c: labkit.blocks.checkpoints.load_checkpoint(c, lab).tokenizer``."""
+    info_file, _, _ = _classifier_files(name)
+    _read(lab, name)
+    info = json.loads((lab.artifacts_dir / info_file).read_text())
+    parts = []
+    if "model" in info["files"]:
+        import keras
+
+        from labkit.blocks.text import tokenize
+
+        model = keras.saving.load_model(lab.artifacts_dir / info["files"]["model"])
+        checkpoint = made_by(lab, name).get("checkpoint", "kit")
+        if checkpoint == "kit":
+            tokenizer = partial(tokenize, _tokenizer(lab)[0])
+        elif preset_tokenizer is None:
+            raise ValueError(f"{name} was fine-tuned from {checkpoint}: pass preset_tokenizer, e.g. "
+                             "lambda c: checkpoints.load_checkpoint(c, lab).tokenizer")
+        else:
+            tokenizer = preset_tokenizer(checkpoint)
+        parts.append(lambda texts: model.predict(tokenizer(texts), batch_size=256, verbose=0))
+    if "tfidf" in info["files"]:
+        with open(lab.artifacts_dir / info["files"]["tfidf"], "rb") as f:
+            bow = pickle.load(f)
+        parts.append(lambda texts: bow["logistic"].predict_proba(bow["vectorizer"].transform(texts))[:, bow["columns"]])
+
+    def predict(texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, len(info["labels"])), "float32")
+        return np.mean([np.asarray(part(texts), "float64") for part in parts], axis=0)  # the mean of the two, or one
+    return TextClassifier(predict, info["labels"], info["deployed"], info["threshold"])
+
+
+@dataclass(frozen=True)
+class Recommender:
+    """Notebook 07's deployed recommender as factors: the score of film ``i`` for user row ``u`` is
+    ``user_vectors[u] @ item_vectors[i] + item_bias[i]`` (the two-tower score), ``-inf`` for the films it does not
+    score (``scored`` False: 07's cold films). ``user_ids`` are the users' own ids, in row order; ``titles`` the films'."""
+
+    user_ids: np.ndarray
+    user_vectors: np.ndarray
+    item_vectors: np.ndarray
+    item_bias: np.ndarray
+    scored: np.ndarray
+    titles: list[str]
+
+    def scores(self, user_id) -> np.ndarray:
+        """Every film's score for the user with this id (``-inf`` where the model scores none); ValueError for an
+        unknown user."""
+        rows = np.flatnonzero(self.user_ids == user_id)
+        if not len(rows):
+            raise ValueError(f"user {user_id!r} is not one of the recommender's {len(self.user_ids)} users")
+        scores = self.item_vectors @ self.user_vectors[rows[0]] + self.item_bias
+        return np.where(self.scored, scores, -np.inf)
+
+
+def save_recommender(lab, user_ids, user_vectors, item_vectors, item_bias, scored, titles) -> Path:
+    """Save notebook 07's deployed recommender (see :class:`Recommender` for what each array is)."""
+    arrays = {"user_ids": np.asarray(user_ids), "user_vectors": np.asarray(user_vectors, "float32"),
+              "item_vectors": np.asarray(item_vectors, "float32"), "item_bias": np.asarray(item_bias, "float32"),
+              "scored": np.asarray(scored, bool), "titles": np.asarray([str(t) for t in titles])}
+    n_users, n_items = len(arrays["user_ids"]), len(arrays["titles"])
+    shapes = {"user_vectors": (n_users, None), "item_vectors": (n_items, None), "item_bias": (n_items,),
+              "scored": (n_items,)}
+    for key, shape in shapes.items():
+        if len(arrays[key].shape) != len(shape) or arrays[key].shape[0] != shape[0]:
+            raise ValueError(f"{key} has shape {arrays[key].shape}; expected {n_users if key == 'user_vectors' else n_items} "
+                             f"rows ({n_users} users, {n_items} titles)")
+    file = lab.artifacts_dir / ARTIFACTS["recommender"].files[0]
+    with open(file, "wb") as f:  # a file object: np.savez would add .npz to a name that lacks it
+        np.savez(f, **arrays)
+    _saved(lab, "recommender", "kit")
+    print(f"saved {file.name} ({n_users} users, {int(arrays['scored'].sum())} of {n_items} films scored) in {lab.artifacts_dir}")
+    return file
+
+
+def load_recommender(lab) -> Recommender:
+    """Notebook 07's deployed recommender, as a :class:`Recommender`."""
+    with np.load(_read(lab, "recommender"), allow_pickle=False) as saved:
+        return Recommender(saved["user_ids"], saved["user_vectors"], saved["item_vectors"], saved["item_bias"],
+                           saved["scored"], [str(t) for t in saved["titles"]])
+
+
+def save_knowledge_graph(lab, graph, checkpoint: str = "kit") -> Path:
+    """Save notebook 08's graph (a ``networkx.MultiDiGraph``: nodes with their attributes, edges keyed by relation
+    with theirs) as JSON; ``checkpoint``: where the encoder of the extractor that built it started."""
+    content = {"nodes": [[node, dict(attributes)] for node, attributes in graph.nodes(data=True)],
+               "edges": [[head, tail, key, dict(attributes)] for head, tail, key, attributes in
+                         graph.edges(keys=True, data=True)]}
+    file = lab.artifacts_dir / ARTIFACTS["knowledge_graph"].files[0]
+    file.write_text(json.dumps(content, indent=0) + "\n")
+    _saved(lab, "knowledge_graph", checkpoint)
+    print(f"saved {file.name} ({graph.number_of_nodes()} entities, {graph.number_of_edges()} facts) in {lab.artifacts_dir}")
+    return file
+
+
+def load_knowledge_graph(lab):
+    """Notebook 08's graph, as the ``networkx.MultiDiGraph`` it saved."""
+    import networkx as nx
+
+    content = json.loads(_read(lab, "knowledge_graph").read_text())
+    graph = nx.MultiDiGraph()
+    graph.add_nodes_from((node, attributes) for node, attributes in content["nodes"])
+    for head, tail, key, attributes in content["edges"]:
+        graph.add_edge(head, tail, key=key, **attributes)
+    return graph
+
+
+def save_generator(lab, model, sizes: dict) -> Path:
+    """Save notebook 09's own GPT: ``sizes``, the keyword arguments of ``labkit.ch09.build_gpt`` that built it, and
+    its weights. It reads notebook 01's vocabulary, saved beside it as the encoder's."""
+    info_file, weights_file = ARTIFACTS["generator"].files[:2]
+    (lab.artifacts_dir / info_file).unlink(missing_ok=True)  # until the new weights are whole, there is no artifact
+    with open(lab.artifacts_dir / weights_file, "wb") as f:
+        np.savez(f, *model.get_weights())
+    (lab.artifacts_dir / info_file).write_text(json.dumps(dict(sizes), indent=1) + "\n")
+    _saved(lab, "generator", "kit")
+    print(f"saved {info_file} and {weights_file} in {lab.artifacts_dir}")
+    return lab.artifacts_dir / info_file
+
+
+def load_generator(lab, build: Callable):
+    """Notebook 09's GPT: ``(model, tokenizer, vocab)``, the model rebuilt by ``build`` (``labkit.ch09.build_gpt``)
+    with the saved sizes and given the saved weights. ``model`` maps token ids ``(batch, length)`` (at most the
+    tokenizer's ``sequence_length``) to next-token logits; ``labkit.ch09`` encodes prompts, generates and
+    detokenizes."""
+    info_file, weights_file = ARTIFACTS["generator"].files[:2]
+    _read(lab, "generator")
+    model = build(**json.loads((lab.artifacts_dir / info_file).read_text()))
+    with np.load(lab.artifacts_dir / weights_file, allow_pickle=False) as saved:
+        model.set_weights([saved[f"arr_{i}"] for i in range(len(saved.files))])
+    tokenizer, vocab, _ = _tokenizer(lab)
+    return model, tokenizer, vocab
