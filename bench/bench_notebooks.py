@@ -1,6 +1,7 @@
 """Every notebook through ``labkit run``, once per seed: wall times, headline figures, and targets.
 
     python bench/bench_notebooks.py [--profile laptop] [--seeds 42 43 44] [--only 01 02] [--report-only]
+                                    [--checkpoint bert_tiny_en_uncased]
 
 With ``--only``, the figures of the notebooks run replace theirs in the last results file and the other
 notebooks' figures stay (``commits`` says which commit each notebook's figures come from).
@@ -30,6 +31,13 @@ least 80 % of its start, and the run without the KL penalty collapsing (distinct
 seed), GoToLocal's demonstrations, cloning and RL within 20 CPU-minutes, the pretrained encoder at least 10 points above
 the bag of words (mean).
 Results: ``bench/results/notebooks_<profile>.json``.
+
+With ``--checkpoint NAME`` (a keras_hub preset name, a handle, or a folder saved with ``save_to_preset``), the
+notebooks that take ``CHECKPOINT`` (02, 05, 06, 08; by default all of them, 01 first for what they read of it) run
+with that published encoder, and the figures go to ``bench/results/notebooks_<profile>_<NAME>.json`` (a folder's
+own name), which records the checkpoint; the notebooks' expected-results tables then show a column
+"published checkpoint (NAME)" (``labkit.course.expected``). The targets above are the kit's encoder's: with a
+checkpoint only the figures are reported. A preset name downloads once (it needs the network).
 """
 import json
 import sys
@@ -40,7 +48,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import labkit  # noqa: E402,F401  - sets the Keras flags
 from common import COMMIT_AT_START, RESULTS, Target, finish, mean_and_spread, median, parser  # noqa: E402
 
-from labkit.course.runner import run_notebooks  # noqa: E402
+from labkit.course.expected import checkpoint_name, results_name, takes_checkpoint  # noqa: E402
+from labkit.course.runner import KIT, is_kit, list_notebooks, run_notebooks  # noqa: E402
 
 SECONDS = {"ci": dict.fromkeys(("00", "01", "02", "03", "04"), 150) | dict.fromkeys(("05", "06", "07", "08", "09"), 90),
            "laptop": {"00": 60, "01": 600, "02": 600, "03": 720, "04": 480} | dict.fromkeys(("05", "06", "07", "08", "09"), 600)}
@@ -49,14 +58,22 @@ SECONDS["ci"]["11"], SECONDS["laptop"]["11"] = 90, 900  # 11 (BabyAI): at most 9
 args_parser = parser(__doc__)
 args_parser.add_argument("--seeds", type=int, nargs="+", default=[42, 43, 44])
 args_parser.add_argument("--only", nargs="+", metavar="NN")
+args_parser.add_argument("--checkpoint", default=KIT, metavar="NAME",
+                         help="a published encoder for the notebooks that take CHECKPOINT (a keras_hub preset name, "
+                              "a handle, or a save_to_preset folder); results: notebooks_<profile>_<NAME>.json")
 args = args_parser.parse_args()
+RESULTS_NAME = results_name(args.profile, args.checkpoint)
+if not is_kit(args.checkpoint):
+    folder = Path(args.checkpoint).expanduser()
+    args.checkpoint = str(folder.resolve()) if folder.is_dir() else args.checkpoint
+    args.only = args.only or [p.stem[:2] for p in list_notebooks() if takes_checkpoint(p.stem)]
 
 runs = {}
 for seed in args.seeds:
     with tempfile.TemporaryDirectory() as tmp:
         if args.only and "01" not in args.only and any(n > "01" for n in args.only):
             run_notebooks(args.profile, seed, ["01"], output=Path(tmp) / "run")  # their encoder first, not measured
-        _, results = run_notebooks(args.profile, seed, args.only, output=Path(tmp) / "run")
+        _, results = run_notebooks(args.profile, seed, args.only, output=Path(tmp) / "run", checkpoint=args.checkpoint)
     runs[seed] = {r.notebook: r for r in results}
     if any(r.status != "ok" for r in results):
         sys.exit(f"seed {seed}: {', '.join(f'{r.notebook} {r.error}' for r in results if r.status != 'ok')}")
@@ -69,6 +86,8 @@ figures = {
     "metrics": {n: {s: runs[s][n].metrics for s in args.seeds} for n in names},
     "over_seeds": {},
 }
+if not is_kit(args.checkpoint):
+    figures["checkpoint"] = checkpoint_name(args.checkpoint)
 targets = [Target(f"{n[:2]}_median_seconds", median(figures["seconds"][n]), SECONDS[args.profile][n[:2]], at_most=True)
            for n in names if args.profile in SECONDS]
 spread = figures["over_seeds"]
@@ -137,9 +156,9 @@ if any(n.startswith("09") for n in names):
                max(a / b for a, b in zip(metric("09", "rl_distinct2_after_no_kl"), d2_before)), 0.8, at_most=True),
     ]
 
-if args.only and (RESULTS / f"notebooks_{args.profile}.json").is_file():
+if args.only and (RESULTS / f"{RESULTS_NAME}.json").is_file():
     # a partial run updates its notebooks in the last results and keeps the others' figures and targets
-    last = json.loads((RESULTS / f"notebooks_{args.profile}.json").read_text())
+    last = json.loads((RESULTS / f"{RESULTS_NAME}.json").read_text())
     figures["commits"] = {**last.get("commits", dict.fromkeys(last["seconds"], last["commit"])),
                           **dict.fromkeys(names, COMMIT_AT_START)}
     for key in ("seconds", "metrics", "over_seeds"):
@@ -176,4 +195,6 @@ if any(n.startswith("11") for n in names):
 
 if args.profile == "ci":  # the quality targets are the laptop profile's; ci's tiny models only show that the code learns
     targets = [t for t in targets if t.name.endswith("_median_seconds")]
-finish(f"notebooks_{args.profile}", args.profile, figures, targets, args.report_only)
+if not is_kit(args.checkpoint):  # the targets are set for the kit's own encoder: a published one is only reported
+    targets = []
+finish(RESULTS_NAME, args.profile, figures, targets, args.report_only)

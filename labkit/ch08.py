@@ -94,10 +94,17 @@ def pair_inputs(tokenizer, sentences: Sequence[Sequence[str]], entities: Sequenc
                 type_index: dict[str, int]) -> PairInputs:
     """Every ordered pair ``(a, b)``, ``a != b``, of each sentence's ``entities`` as :class:`PairInputs`.
 
-    Words are cut into WordPiece sub-words as :func:`labkit.blocks.text.align_tags` does (no [CLS], padding 0); an entity
-    type missing from ``type_index`` raises a ValueError.
+    Words are cut into WordPiece sub-words as :func:`labkit.blocks.text.align_tags` does (no [CLS], padding 0); with
+    a checkpoint's tokenizer (``labkit.blocks.checkpoints.WordPieces``) as its ``align`` does: a preset's
+    [CLS] first and [SEP] after the last sub-word that fits. An entity type missing from ``type_index`` raises a
+    ValueError.
     """
     seq_len = tokenizer.sequence_length
+    room = getattr(tokenizer, "room", seq_len)  # sub-words of text that fit
+    start_id, end_id = getattr(tokenizer, "start_id", None), getattr(tokenizer, "end_id", None)
+    first = int(start_id is not None)
+    wordpiece = getattr(tokenizer, "wordpiece", tokenizer)  # a checkpoint's tokenizer wraps a keras_hub one
+    unknown = [int(wordpiece.token_to_id(wordpiece.oov_token))]  # [UNK], for a word the tokenizer drops
     pieces = iter(word_pieces(tokenizer, [w for words in sentences for w in words]))
     rows = {k: [] for k in ("token_ids", "head_mask", "tail_mask", "between_mask", "head_type", "tail_type")}
     pairs, skipped = [], 0
@@ -105,13 +112,14 @@ def pair_inputs(tokenizer, sentences: Sequence[Sequence[str]], entities: Sequenc
         ids, starts = [], []
         for _ in words:
             starts.append(len(ids))
-            ids += next(pieces) or [1]
+            ids += next(pieces) or unknown
         starts.append(len(ids))
+        ids = [start_id] * first + ids[:room] + ([end_id] if end_id is not None else [])
         ids = (ids + [0] * seq_len)[:seq_len]
 
         def mask(first_word, stop_word):
             m = np.zeros(seq_len, "float32")
-            m[min(starts[first_word], seq_len): min(starts[stop_word], seq_len)] = 1.0
+            m[first + min(starts[first_word], room): first + min(starts[stop_word], room)] = 1.0
             return m
         for e in ents:
             if e.type not in type_index:
@@ -120,7 +128,7 @@ def pair_inputs(tokenizer, sentences: Sequence[Sequence[str]], entities: Sequenc
             for b, tail in enumerate(ents):
                 if a == b:
                     continue
-                if max(starts[head.end], starts[tail.end]) > seq_len:
+                if max(starts[head.end], starts[tail.end]) > room:
                     skipped += 1
                     continue
                 left, right = (head, tail) if head.start < tail.start else (tail, head)

@@ -196,3 +196,42 @@ def test_pair_inputs_masks_and_types():
     assert short.pairs == [] and short.skipped == 2 and short.token_ids.shape == (0, 5)
     with pytest.raises(ValueError, match="entity type 'Org'"):
         ch08.pair_inputs(tokenizer, [words], [ents], {"Peop": 1})
+
+
+def test_pair_inputs_with_a_presets_tokenizer_put_its_cls_first_and_its_sep_after():
+    """With a published checkpoint (CHECKPOINT in notebook 08) the rows are the preset's: [CLS] pieces [SEP], the
+    masks one place on; a pair that does not fit between the two is left out."""
+    import keras_hub
+
+    from labkit.blocks.checkpoints import WordPieces
+
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "maria", "lopez", "works", "for", "acme", "bank", "."]
+    wordpiece = keras_hub.tokenizers.BertTokenizer(vocabulary=vocab, lowercase=True)
+    words = ["Maria", "Lopez", "works", "for", "Acme", "Bank", "."]
+    ents = [Entity("Peop", 0, 2), Entity("Org", 4, 6)]
+    x = ch08.pair_inputs(WordPieces(wordpiece, 8, start_id=2, end_id=3), [words], [ents], {"Org": 0, "Peop": 1})
+    assert x.pairs == [(0, 0, 1), (0, 1, 0)] and x.skipped == 0
+    assert x.token_ids[0].tolist() == [2, 5, 6, 7, 8, 9, 10, 3]  # "." does not fit: [SEP] still closes the row
+    assert x.head_mask[0].tolist() == [0, 1, 1, 0, 0, 0, 0, 0] and x.tail_mask[0].tolist() == [0, 0, 0, 0, 0, 1, 1, 0]
+    assert x.between_mask[0].tolist() == [0, 0, 0, 1, 1, 0, 0, 0]
+    short = ch08.pair_inputs(WordPieces(wordpiece, 7, start_id=2, end_id=3), [words], [ents], {"Org": 0, "Peop": 1})
+    assert short.pairs == [] and short.skipped == 2  # "Bank" would be the 6th piece of a room of 5
+
+
+def test_sentences_pack_into_a_presets_room():
+    """ch02.pack_sentences with a checkpoint's tokenizer fills at most its room (seq_len less [CLS] and [SEP])."""
+    import keras_hub
+
+    from labkit import ch02
+    from labkit.blocks.checkpoints import WordPieces
+    from labkit.blocks.text import make_tokenizer
+
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "maria", "lopez", "works", "for", "acme", "bank", "."]
+    sentences = [data.TaggedSentence(["Maria", "works", "for", "Acme"], ["B-Peop", "O", "O", "B-Org"], doc=0),
+                 data.TaggedSentence(["Lopez", "."], ["B-Peop", "O"], doc=0)]
+    kit = ch02.pack_sentences(make_tokenizer(vocab, 6), sentences)  # 6 sub-words: both sentences in one row
+    preset = ch02.pack_sentences(WordPieces(keras_hub.tokenizers.BertTokenizer(vocabulary=vocab, lowercase=True), 6,
+                                            start_id=2, end_id=3), sentences)  # room 4: one row each
+    assert kit.words == [["Maria", "works", "for", "Acme", "Lopez", "."]]
+    assert preset.words == [["Maria", "works", "for", "Acme"], ["Lopez", "."]]
+    assert preset.unpack([[1, 2, 3, 4], [5, 6]]) == [[1, 2, 3, 4], [5, 6]]

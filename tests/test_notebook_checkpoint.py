@@ -1,10 +1,13 @@
 """Notebooks with CHECKPOINT set to a published checkpoint: a tiny BERT preset with random weights, written here
 with keras_hub's save_to_preset (no network). In 02 it joins the comparison across label budgets and the scale
-figure; in 06 (05 reads it the same way) it is the fine-tuned encoder of the classifier chosen on validation.
+figure, and learns NER too (a cased preset: names keep their capitals); 04 explains the two models 02 fine-tuned
+from it; in 06 (05 reads it the same way) it is the fine-tuned encoder of the classifier chosen on validation; in 08
+it is the encoder of the entity tagger (its own WordPieces, first-piece labels) and of the relation classifier.
 In 09, GPT_CHECKPOINT set to a tiny GPT-2 preset folder (byte-level pieces of printable ASCII, random weights)
 continues the notebook's prompts beside its own GPT."""
 import json
 import math
+import re
 import shutil
 from pathlib import Path
 
@@ -20,13 +23,16 @@ FOLDER = artifacts_key({"profile": "ci", "overrides": {}, "seed": 42, "data": "b
 NOTEBOOKS = {p.stem[:2]: p for p in list_notebooks(Path(__file__).resolve().parents[1] / "notebooks")}
 
 
-def tiny_preset(first: Path, preset: Path) -> Path:
+def tiny_preset(first: Path, preset: Path, cased: bool = False) -> Path:
     """A preset folder beside nothing else: 01's vocabulary (``first``: 01's executed run), one layer of width 8,
-    random weights: cheap, learns little."""
+    random weights: cheap, learns little. ``cased``: a tokenizer that keeps capitals, its vocabulary 01's plus each
+    whole word of it capitalised."""
     vocab = (first.parent / "artifacts" / FOLDER / "vocab.txt").read_text().splitlines()
+    if cased:
+        vocab += sorted({w.capitalize() for w in vocab if w.isalpha() and w.islower()} - set(vocab))
     keras_hub.models.BertBackbone(vocabulary_size=len(vocab), num_layers=1, num_heads=2, hidden_dim=8,
                                   intermediate_dim=16, max_sequence_length=64).save_to_preset(str(preset))
-    keras_hub.models.BertTokenizer(vocabulary=vocab, lowercase=True).save_to_preset(str(preset))
+    keras_hub.models.BertTokenizer(vocabulary=vocab, lowercase=not cased).save_to_preset(str(preset))
     return preset
 
 
@@ -43,24 +49,33 @@ def tiny_gpt2_preset(preset: Path) -> Path:
     return preset
 
 
-@pytest.mark.notebook
-@pytest.mark.instructor
-def test_02_fine_tunes_a_preset_folder_beside_the_kits_arms(executed, tmp_path):
+@pytest.fixture(scope="module")
+def checkpoint_run(executed, tmp_path_factory):
+    """02 under ci with CHECKPOINT a tiny cased preset folder, in a run folder holding a copy of 01's encoders and
+    records: ``(run folder, preset, 02's output folder)``. 04's test reads the models 02 saved there."""
     first = executed(NOTEBOOKS["01"])  # 02 reads 01's encoders and its pretraining record
-    run = tmp_path / "run"
+    root = tmp_path_factory.mktemp("checkpoint_run")
+    run = root / "run"
+    (run / "artifacts" / FOLDER).mkdir(parents=True)
     for name in {f for a in artifacts.ENCODERS for f in artifacts.ARTIFACTS[a].files}:
-        (run / "artifacts" / FOLDER).mkdir(parents=True, exist_ok=True)
         shutil.copy(first.parent / "artifacts" / FOLDER / name, run / "artifacts" / FOLDER / name)
     (run / first.name).mkdir()
     shutil.copy(first / "metrics.json", run / first.name / "metrics.json")
-
-    preset = tiny_preset(first, tmp_path / "tiny_bert")
-
+    preset = tiny_preset(first, root / "tiny_bert", cased=True)
     path = NOTEBOOKS["02"]
-    out = execute_notebook(path, run / path.stem, "ci", 42, None, checkpoint=preset).parent
+    return run, preset, execute_notebook(path, run / path.stem, "ci", 42, None, checkpoint=preset).parent
+
+
+@pytest.mark.notebook
+@pytest.mark.instructor
+def test_02_fine_tunes_a_preset_folder_beside_the_kits_arms(executed, checkpoint_run):
+    run, preset, out = checkpoint_run
+    path = NOTEBOOKS["02"]
     metrics = json.loads((out / "metrics.json").read_text())
-    for name in ("cls_accuracy_checkpoint_low", "cls_accuracy_checkpoint"):
-        assert 0 <= metrics[name] <= 1 and math.isfinite(metrics[name])
+    for name in ("cls_accuracy_checkpoint_low", "cls_accuracy_checkpoint", "ner_entity_f1_checkpoint",
+                 "ner_token_accuracy_checkpoint", "ner_token_f1_entity_tags_checkpoint"):
+        assert 0 <= metrics[name] <= 1 and math.isfinite(metrics[name]), name
+    assert metrics["ner_test_words_lost_checkpoint"] == 0  # the test sentences fit, in windows
     # the checkpoint arm runs after every figure of the kit's arms: those are the default run's
     default = json.loads((executed(path) / "metrics.json").read_text())
     assert {m: v for m, v in metrics.items() if m in default} == default
@@ -71,6 +86,56 @@ def test_02_fine_tunes_a_preset_folder_beside_the_kits_arms(executed, tmp_path):
     (arm,) = [c for c in cells if c.cell_type == "code" and 'train_arm("checkpoint"' in c.source]
     printed = "".join(o.get("text", "") for o in arm.outputs)
     assert "tiny_bert (0.0M parameters, pretraining text not recorded)" in printed and "checkpoint on  25%" in printed
+
+    # the tagger: the cased preset's own pieces, capitals kept, beside the kit's tagger and the unigram baseline
+    (tagger,) = [c for c in cells if c.cell_type == "code" and "ch02.fine_tune_tagger(ck.encoder" in c.source]
+    printed = "".join(o.get("text", "") for o in tagger.outputs)
+    assert "tiny_bert's tokenizer folds case: False" in printed, printed
+    pieces = printed.split("first sub-word:\n", 1)[1].splitlines()[0]
+    assert pieces.startswith("[CLS] ") and re.search(r"\b[A-Z][a-z]+\b", pieces.replace("[CLS]", "")), pieces
+    for row in ("the kit's tagger (section 2) |", "tiny_bert (0.0M parameters, pretraining text not recorded) |",
+                "unigram baseline |", "In this run the checkpoint's tagger"):
+        assert row in printed, (row, printed)
+    # saved beside the kit's models (never over them), each with the checkpoint it started from
+    made_by = {name: json.loads((run / "artifacts" / FOLDER / f"{name}.made_by.json").read_text())["checkpoint"]
+               for name in artifacts.FINETUNED}
+    assert made_by == {"intent_classifier": "kit", "ner_tagger": "kit", "checkpoint_intent_classifier": str(preset),
+                       "checkpoint_ner_tagger": str(preset)}
+
+
+@pytest.mark.notebook
+@pytest.mark.instructor
+def test_04_explains_the_models_02_fine_tuned_from_a_preset_folder(executed, checkpoint_run):
+    run, preset, _ = checkpoint_run  # 02's models, the kit's and the preset's, are in its artifacts
+    policy = executed(NOTEBOOKS["03"]).parent / "artifacts" / FOLDER / "instruction_policy"
+    shutil.copytree(policy, run / "artifacts" / FOLDER / "instruction_policy")
+    path = NOTEBOOKS["04"]
+    out = execute_notebook(path, run / path.stem, "ci", 42, None, checkpoint=preset).parent
+    metrics = json.loads((out / "metrics.json").read_text())
+    for name in (f"deletion_{m}_{s}_checkpoint" for m in ("drop_k3", "aoc") for s in ("lime", "ig", "random")):
+        assert -1 <= metrics[name] <= 1 and math.isfinite(metrics[name]), name
+    read = json.loads((out / "artifacts_read.json").read_text())
+    assert read["checkpoint_intent_classifier"]["checkpoint"] == read["checkpoint_ner_tagger"]["checkpoint"] == \
+        str(preset) and read["intent_classifier"]["checkpoint"] == "kit"
+    # the section runs after every figure of the kit's models: those are the default run's (timings aside)
+    default = json.loads((executed(path) / "metrics.json").read_text())
+    assert {m: v for m, v in metrics.items() if m in default and "seconds" not in m} == \
+        {m: v for m, v in default.items() if "seconds" not in m}
+
+    cells = nbformat.read(out / path.name, as_version=4).cells
+    def shown(marker):
+        (cell,) = [c for c in cells if c.cell_type == "code" and marker in c.source]
+        return "".join(o.get("text", "") + o.get("data", {}).get("text/html", "") for o in cell.outputs)
+    loaded = shown('load_finetuned(lab, "checkpoint_intent_classifier")')
+    assert "running 02_fine_tuning" not in loaded and "fine-tuned from " + str(preset) in loaded, loaded
+    assert "test accuracy of tiny_bert (0.0M parameters" in loaded and "as the checkpoint reads it: [CLS] " in loaded
+    chain = re.search(r"largest difference from the whole checkpoint model: (\S+)", shown("def classify_bert_token_vectors"))
+    assert float(chain.group(1)) < 1e-4, "the chain from the BertBackbone's token embedding is the model"
+    explained = shown("ck_ig_scores(ck_text, ck_label)")
+    assert explained.count("<b>LIME · tiny_bert: ") == explained.count("<b>IG · tiny_bert: ") >= 1, explained
+    assert "In this run, for tiny_bert, the drop at k=3, largest first:" in explained
+    tagged = shown('load_finetuned(lab, "checkpoint_ner_tagger")')
+    assert "<b>tiny_bert: why is " in tagged and "share of the explanation on " in tagged, tagged  # section 6's word
 
 
 @pytest.mark.notebook
@@ -90,6 +155,28 @@ def test_06_deploys_its_choice_with_a_preset_folder_as_the_encoder(executed, tmp
     (setup,) = [c for c in cells if c.cell_type == "code" and "checkpoints.load_checkpoint(CHECKPOINT" in c.source]
     printed = "".join(o.get("text", "") for o in setup.outputs)
     assert "tiny_bert (0.0M parameters, pretraining text not recorded)" in printed
+
+
+@pytest.mark.notebook
+@pytest.mark.instructor
+def test_08_tags_and_links_with_a_preset_folder_as_the_encoder(executed, tmp_path):
+    preset = tiny_preset(executed(NOTEBOOKS["01"]), tmp_path / "tiny_bert")  # 08 needs nothing else of 01 then
+    path = NOTEBOOKS["08"]
+    out = execute_notebook(path, tmp_path / "run" / path.stem, "ci", 42, None, checkpoint=preset).parent
+    metrics = json.loads((out / "metrics.json").read_text())
+    for name in ("kg_entity_f1", "kg_entity_f1_unigram", "kg_relation_f1", "kg_relation_f1_pattern",
+                 "kg_qa_exact_match", "kg_linkpred_mrr", "kg_linkpred_hits_at_10"):
+        assert 0 <= metrics[name] <= 1 and math.isfinite(metrics[name]), name
+    made_by = json.loads((out / "artifacts_read.json").read_text()) if (out / "artifacts_read.json").exists() else {}
+    assert "encoder" not in made_by, "the preset replaces 01's encoder: 08 reads none"
+
+    cells = nbformat.read(out / path.name, as_version=4).cells
+    (setup,) = [c for c in cells if c.cell_type == "code" and "checkpoints.load_checkpoint(CHECKPOINT" in c.source]
+    printed = "".join(o.get("text", "") for o in setup.outputs)
+    assert "tiny_bert (0.0M parameters, pretraining text not recorded)" in printed
+    (table,) = [c for c in cells if c.cell_type == "code" and "read_conll04 =" in c.source]
+    shown = "".join(o.get("data", {}).get("text/markdown", "") for o in table.outputs)
+    assert "encoder: tiny_bert (0.0M parameters" in shown, shown
 
 
 @pytest.mark.notebook

@@ -178,9 +178,15 @@ def word_scores(aligned: AlignedTags, probs: np.ndarray) -> list[np.ndarray]:
 
 
 def word_pieces(tokenizer, words: list[str]) -> list[list[int]]:
-    """The token ids of each word (or text), unpadded (a twin tokenizer without sequence_length)."""
+    """The token ids of each word (or text), unpadded (a twin tokenizer without sequence_length).
+
+    A checkpoint's tokenizer (``labkit.blocks.checkpoints.WordPieces``: it has ``pieces``) cuts them itself, with
+    its own vocabulary (a published preset's, or 01's).
+    """
     import keras_hub
 
+    if hasattr(tokenizer, "pieces"):
+        return tokenizer.pieces(words)
     twin = keras_hub.tokenizers.WordPieceTokenizer(
         vocabulary=tokenizer.get_vocabulary(), lowercase=tokenizer.lowercase,
         strip_accents=tokenizer.strip_accents, oov_token=tokenizer.oov_token,
