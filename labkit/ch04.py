@@ -62,38 +62,52 @@ class WordEncoder:
 
     A sentence's perturbations reuse the same few words, so each word is tokenized once
     and the id arrays are then assembled in NumPy (what makes 1,000 LIME samples cheap).
+
+    ``tokenizer``: notebook 01's, or a published checkpoint's (``labkit.blocks.checkpoints.WordPieces``), whose ids
+    carry its ``[CLS]`` first and its ``[SEP]`` after the last word, as that checkpoint was pretrained and fine-tuned,
+    and whose ``[UNK]`` has its own id.
     """
 
     def __init__(self, tokenizer):
         self.tokenizer = tokenizer
         self.seq_len = int(tokenizer.sequence_length)
-        self._pieces: dict[str, list[int]] = {MASK_WORD: [UNK_ID]}
+        self.start_id = getattr(tokenizer, "start_id", None)  # None for 01's tokenizer: no [CLS] ... [SEP]
+        self.end_id = getattr(tokenizer, "end_id", None)
+        self.unk_id = int(getattr(tokenizer, "unk_id", UNK_ID))
+        self.first = int(self.start_id is not None)  # where the first word goes
+        self.stop = self.seq_len - int(self.end_id is not None)  # words fill positions first .. stop - 1
+        self._pieces: dict[str, list[int]] = {MASK_WORD: [self.unk_id]}
 
     def pieces(self, words: Sequence[str]) -> list[list[int]]:
         """The WordPiece ids of each word (a word the tokenizer drops becomes ``[UNK]``)."""
         new = sorted({w for w in words if w not in self._pieces})
         if new:
-            for word, ids in zip(new, tokenize(self.tokenizer, new)):
-                self._pieces[word] = [int(i) for i in ids if i != PAD_ID] or [UNK_ID]
+            rows = self.tokenizer.pieces(new) if hasattr(self.tokenizer, "pieces") else tokenize(self.tokenizer, new)
+            for word, ids in zip(new, rows):
+                self._pieces[word] = [int(i) for i in ids if i != PAD_ID] or [self.unk_id]
         return [self._pieces[w] for w in words]
 
     def encode(self, word_lists: Sequence[Sequence[str]]) -> tuple[np.ndarray, list[list[tuple[int, int]]]]:
         """Token ids ``(n, seq_len)`` and, per sentence, each word's token span ``(start, end)``.
 
-        Words past ``seq_len`` tokens are cut off and get the empty span ``(seq_len, seq_len)``.
+        Words that do not fit in ``seq_len`` tokens are cut off and get the empty span ``(seq_len, seq_len)``.
         A sentence with no words at all (LIME may delete every word) becomes a lone ``[UNK]``:
         an all-padding input has no tokens to average over.
         """
         ids = np.full((len(word_lists), self.seq_len), PAD_ID, "int32")
-        ids[:, 0] = UNK_ID  # overwritten by the first word of every non-empty sentence
+        ids[:, self.first] = self.unk_id  # overwritten by the first word of every non-empty sentence
         spans = []
         for i, words in enumerate(word_lists):
-            pos, row = 0, []
+            pos, row = self.first, []
             for pieces in self.pieces(words):
-                end = min(pos + len(pieces), self.seq_len)
+                end = min(pos + len(pieces), self.stop)
                 ids[i, pos:end] = pieces[: end - pos]
-                row.append((pos, end))
+                row.append((pos, end) if pos < self.stop else (self.seq_len, self.seq_len))
                 pos = end
+            if self.start_id is not None:
+                ids[i, 0] = self.start_id
+            if self.end_id is not None:
+                ids[i, max(pos, self.first + 1)] = self.end_id  # after the last word (or the lone [UNK])
             spans.append(row)
         return ids, spans
 
@@ -110,7 +124,7 @@ def check_sentence(encoder: WordEncoder, text: str, min_words: int = 1) -> list[
     words = split_words(text)
     if len(words) < min_words:
         raise ValueError(f"the sentence {text!r} has {len(words)} word(s); an explanation needs at least {min_words}")
-    if not any(w[0].isalnum() and len(p) == 1 and p != [UNK_ID] for w, p in zip(words, encoder.pieces(words))):
+    if not any(w[0].isalnum() and len(p) == 1 and p != [encoder.unk_id] for w, p in zip(words, encoder.pieces(words))):
         raise ValueError(f"none of the words of {text!r} is in the model's vocabulary, so there is nothing to explain")
     return words
 

@@ -307,3 +307,67 @@ def test_labkit_checkpoints_lists_the_presets_per_lesson(capsys):
     assert "gpt2_base_en" in out and "kaggle://keras/gpt2/keras/gpt2_base_en" in out and "bert_tiny" not in out
     assert cli.main(["checkpoints", "42"]) == 2
     assert "lessons with presets: 02" in capsys.readouterr().err
+
+
+def test_models_fine_tuned_from_a_preset_are_saved_beside_the_kits_and_load_with_its_tokenizer(
+        bert_cased, bert_uncased, tmp_path, capsys):
+    """02's checkpoint_intent_classifier and checkpoint_ner_tagger: saved under their own names (the kit's models
+    stay), recorded with their checkpoint, loaded back with that checkpoint's tokenizer; a lab with another
+    CHECKPOINT does not take them, and "kit" has none to take."""
+    lab = labkit.setup("02_fine_tuning", "ci", 42, tmp_path / "02", checkpoint=bert_cased)
+    ck = load_checkpoint(bert_cased, lab, seq_len=SEQ_LEN)
+    texts, labels = ["Ann lost my card", "the cards in Paris", "my card", "lost in Bru"] * 2, np.array([0, 1, 0, 1] * 2)
+    classifier, _ = ch02.fine_tune_classifier(ck.encoder, 2, (ck.tokenizer(texts), labels),
+                                              (ck.tokenizer(texts), labels), lab.profile, epochs=1)
+    names = ["O", "B-PER", "B-LOC"]
+    sentences, tags = [["Ann", "lost", "Bru"], ["my", "card", "in", "Paris"]], [["B-PER", "O", "B-LOC"], ["O"] * 4]
+    aligned = ck.tokenizer.align(sentences, tags, {t: i for i, t in enumerate(names)})
+    tagger, _ = ch02.fine_tune_tagger(ck.encoder, len(names), aligned, aligned, lab.profile, epochs=1)
+
+    with pytest.raises(ValueError, match="give its checkpoint"):
+        artifacts.save_finetuned(lab, "checkpoint_intent_classifier", classifier, ["a", "b"])
+    artifacts.save_finetuned(lab, "checkpoint_intent_classifier", classifier, ["a", "b"], checkpoint=str(bert_cased))
+    artifacts.save_finetuned(lab, "checkpoint_ner_tagger", tagger, names, checkpoint=str(bert_cased))
+    assert not artifacts.exists(lab, "intent_classifier") and not artifacts.exists(lab, "ner_tagger")
+    assert artifacts.made_by(lab, "checkpoint_ner_tagger")["checkpoint"] == str(bert_cased)
+
+    model, loaded, label_names = checkpoints.load_finetuned(lab, "checkpoint_intent_classifier")
+    assert label_names == ["a", "b"] and "fine-tuned from " + str(bert_cased) in capsys.readouterr().out
+    assert not loaded.tokenizer.lowercase and loaded.info.name == bert_cased.name and loaded.seq_len == SEQ_LEN
+    np.testing.assert_allclose(model.predict(loaded.tokenizer(texts), verbose=0),
+                               classifier.predict(ck.tokenizer(texts), verbose=0), atol=1e-5)
+    model, loaded, tag_names = checkpoints.load_finetuned(lab, "checkpoint_ner_tagger")
+    again = loaded.tokenizer.align(sentences, None, {})
+    np.testing.assert_array_equal(again.token_ids, aligned.token_ids)  # capitals kept: the same ids as trained on
+    np.testing.assert_allclose(model.predict(again.token_ids, verbose=0),
+                               tagger.predict(aligned.token_ids, verbose=0), atol=1e-5)
+    assert tag_names == names and loaded.encoder is model.get_layer("encoder")
+
+    # the same folder by another path is the same checkpoint; another checkpoint's lab would run 02 first
+    relative = labkit.setup("02_fine_tuning", "ci", 42, tmp_path / "02", checkpoint=bert_cased / ".." / bert_cased.name)
+    assert artifacts.exists(relative, "checkpoint_intent_classifier")
+    other = labkit.setup("02_fine_tuning", "ci", 42, tmp_path / "02", checkpoint=bert_uncased)
+    assert other.artifacts_dir == lab.artifacts_dir and not artifacts.exists(other, "checkpoint_intent_classifier")
+    kit = labkit.setup("02_fine_tuning", "ci", 42, tmp_path / "02")
+    with pytest.raises(ValueError, match="CHECKPOINT is 'kit'"):
+        checkpoints.load_finetuned(kit, "checkpoint_ner_tagger")
+    with pytest.raises(ValueError, match="load_finetuned loads checkpoint_intent_classifier or checkpoint_ner_tagger"):
+        checkpoints.load_finetuned(lab, "intent_classifier")
+
+
+def test_04s_word_encoder_gives_a_presets_ids_and_spans(bert_cased):
+    """ch04.WordEncoder with a checkpoint's tokenizer: the ids the checkpoint reads ([CLS] words [SEP], its [UNK]),
+    each word's span after [CLS], cut words with the empty span (seq_len, seq_len), an empty sentence a lone [UNK]."""
+    from labkit import ch04
+
+    short = WordPieces(load_checkpoint(bert_cased, seq_len=SEQ_LEN).tokenizer.wordpiece, 8, 2, 3)
+    words = ch04.WordEncoder(short)
+    sentence = ch04.split_words("Ann unblocked Bru")  # Ann | un ##bl ##ock ##ed | Bru
+    ids, spans = words.encode([sentence, [], sentence + ["cards"]])
+    np.testing.assert_array_equal(ids[0], short([" ".join(sentence)])[0])
+    assert spans[0] == [(1, 2), (2, 6), (6, 7)] and ids[0, 7] == 3
+    assert list(ids[1, :3]) == [2, short.unk_id, 3] and spans[1] == []
+    assert spans[2][-1] == (8, 8) and list(ids[2, 6:]) == [CASED.index("Bru"), 3]  # "cards" does not fit
+    assert words.pieces([ch04.MASK_WORD]) == [[short.unk_id]]
+    with pytest.raises(ValueError, match="beyond the model's 8 tokens"):
+        ch04.word_tag_fn(lambda x: np.zeros((len(x), 8, 2)), words, 3)([" ".join(sentence + ["cards"])])

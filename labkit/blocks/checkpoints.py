@@ -21,6 +21,9 @@ Hugging Face's) are pointed there unless you set your own. Offline, a preset tha
 seconds with one message saying what to do; the kit checks the hub itself before keras_hub tries (its download
 clients set no timeout), and removes whatever a failed download left half-written.
 
+``load_finetuned`` loads what notebook 02 fine-tuned from a published checkpoint (``checkpoint_intent_classifier``,
+``checkpoint_ner_tagger``) with that checkpoint's tokenizer; notebook 04 explains them.
+
 ``load_generator`` is the generator slot (notebook 09's ``GPT_CHECKPOINT``): a GPT-2 preset as a keras_hub
 ``CausalLM``.
 """
@@ -312,6 +315,27 @@ def load_checkpoint(checkpoint: str | os.PathLike = KIT, lab=None, seq_len: int 
                                 "classifier would read [CLS] through its pooler, unused here")
     return Checkpoint(_bert_face(backbone, seq_len), WordPieces(wordpiece, seq_len, wordpiece.start_token_id,
                                                                 wordpiece.end_token_id), info)
+
+
+def load_finetuned(lab, name: str) -> tuple[object, Checkpoint, list[str]]:
+    """A model notebook 02 fine-tuned from a published checkpoint (its ``CHECKPOINT``), for ``lab.checkpoint``:
+    ``(model, checkpoint, class_names)``.
+
+    ``name``: ``"checkpoint_intent_classifier"`` (``model``: token ids -> class probabilities) or
+    ``"checkpoint_ner_tagger"`` (token ids -> per-token tag probabilities, a word's tag read at its first sub-word).
+    ``checkpoint`` is a :class:`Checkpoint` whose ``encoder`` is the fine-tuned one inside ``model`` and whose
+    ``tokenizer`` (rebuilt by :func:`load_checkpoint` from the checkpoint 02 recorded) makes the ids ``model`` reads.
+    When the model is missing, or was fine-tuned from another checkpoint, notebook 02 runs first with
+    ``lab.checkpoint`` (``labkit.course.artifacts.require``).
+    """
+    from labkit.course.artifacts import FROM_CHECKPOINT, made_by, read_finetuned
+
+    if name not in FROM_CHECKPOINT:
+        raise ValueError(f"load_finetuned loads {' or '.join(FROM_CHECKPOINT)}, got {name!r} (the kit's own models: "
+                         "labkit.course.artifacts.load_intent_classifier and load_ner_tagger)")
+    model, names = read_finetuned(lab, name)
+    ck = load_checkpoint(made_by(lab, name)["checkpoint"], lab, seq_len=int(model.input_shape[1]))
+    return model, Checkpoint(model.get_layer("encoder"), ck.tokenizer, ck.info), names
 
 
 @dataclass
