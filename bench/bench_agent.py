@@ -3,9 +3,9 @@
     python bench/bench_agent.py [--profile laptop] [--seed 42] [--output DIR] [--report-only]
 
 Runs notebook 10 through ``labkit.course.runner.run_notebooks`` and reads back what it records. ``--output`` is the run
-folder; 01's and 03's artifacts are kept under it (``artifacts/<profile>-seed<seed>-bundled``) and built by the notebook when missing,
-which adds their time to the notebook's minutes: pass the same folder again to time the notebook with them present
-(``artifacts_present`` says which case a result is).
+folder; the artifacts notebook 10 reads (01's encoder, 03's policy, the models 05 to 09 deployed: ``READS``) are kept under it
+(``artifacts/<profile>-seed<seed>-bundled``) and built by the notebook when missing, which adds their notebooks' time to its
+minutes: pass the same folder again to time the notebook with them present (``artifacts_present``: all of them were).
 
 Targets (issue 34, laptop profile): end-to-end success at least 0.85 on the held-out requests, at least 25 points
 above the keyword router, at most 0.5 s per request (the LIME explanation aside, as the notebook times it), and the
@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import labkit  # noqa: E402,F401  - sets the Keras flags
 from common import Target, finish, parser  # noqa: E402
 
+from labkit.course.artifacts import ARTIFACTS  # noqa: E402
 from labkit.course.lab import artifacts_key  # noqa: E402
 from labkit.course.profiles import get_profile  # noqa: E402
 from labkit.course.runner import run_notebooks  # noqa: E402
@@ -32,7 +33,9 @@ profile = get_profile(args.profile).name
 output = args.output or Path(tempfile.mkdtemp(prefix="bench_agent_"))
 artifacts = output / "artifacts" / artifacts_key({"profile": profile, "overrides": {}, "seed": args.seed,
                                                    "data": "bundled"})
-present = artifacts.is_dir() and any(artifacts.iterdir())
+READS = ("encoder", "instruction_policy", "service_classifier", "sentiment_classifier", "recommender", "knowledge_graph",
+         "generator")
+present = all((artifacts / f).exists() for name in READS for f in ARTIFACTS[name].files)
 _, results = run_notebooks(profile, args.seed, ["10"], None, output)
 result = results[0]
 if result.status != "ok":
@@ -45,7 +48,7 @@ figures = {
     **{key: m.get(key) for key in ("agent_success", "agent_success_keyword_baseline", "agent_routing_accuracy",
                                    "agent_routing_accuracy_keyword", "agent_argument_accuracy",
                                    "agent_argument_accuracy_canonical", "agent_execution_rate",
-                                   "agent_seconds_per_request")},
+                                   "agent_seconds_per_request", "agent_seconds_per_draft")},
 }
 targets = [
     Target("agent_success", m["agent_success"], 0.85),
