@@ -93,8 +93,9 @@ def test_02_fine_tunes_a_preset_folder_beside_the_kits_arms(executed, checkpoint
     assert "tiny_bert's tokenizer folds case: False" in printed, printed
     pieces = printed.split("first sub-word:\n", 1)[1].splitlines()[0]
     assert pieces.startswith("[CLS] ") and re.search(r"\b[A-Z][a-z]+\b", pieces.replace("[CLS]", "")), pieces
-    for row in ("the kit's tagger (section 2) |", "tiny_bert (0.0M parameters, pretraining text not recorded) |",
-                "unigram baseline |", "In this run the checkpoint's tagger"):
+    for row in ("of the names cut) |", "the kit's tagger, uncut |", "unigram baseline |",
+                "tiny_bert (0.0M parameters, pretraining text not recorded) |",
+                "In this run the checkpoint's tagger", "the kit's deployed one", "the kit's uncut one"):
         assert row in printed, (row, printed)
     # saved beside the kit's models (never over them), each with the checkpoint it started from
     made_by = {name: json.loads((run / "artifacts" / FOLDER / f"{name}.made_by.json").read_text())["checkpoint"]
