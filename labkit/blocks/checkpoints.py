@@ -153,6 +153,11 @@ class WordPieces:
         return self._room()[1]
 
     @property
+    def unk_id(self) -> int:
+        """The id of [UNK], which a word the tokenizer drops gets (``labkit.ch04.WordEncoder`` masks words with it)."""
+        return self._unk_id()
+
+    @property
     def vocabulary(self) -> list[str]:
         return list(self.wordpiece.get_vocabulary())
 
