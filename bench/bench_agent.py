@@ -3,7 +3,7 @@
     python bench/bench_agent.py [--profile laptop] [--seed 42] [--output DIR] [--report-only]
 
 Runs notebook 10 through ``labkit.course.runner.run_notebooks`` and reads back what it records. ``--output`` is the run
-folder; the artifacts notebook 10 reads (01's encoder, 03's policy, the models 05 to 09 deployed: ``READS``) are kept under it
+folder; the artifacts notebook 10 reads (01's encoder, 03's policy, the models 05 to 09 deployed: ``labkit.ch10.READS``) are kept under it
 (``artifacts/<profile>-seed<seed>-bundled``) and built by the notebook when missing, which adds their notebooks' time to its
 minutes: pass the same folder again to time the notebook with them present (``artifacts_present``: all of them were).
 
@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import labkit  # noqa: E402,F401  - sets the Keras flags
 from common import Target, finish, parser  # noqa: E402
 
+from labkit import ch10  # noqa: E402
 from labkit.course.artifacts import ARTIFACTS  # noqa: E402
 from labkit.course.lab import artifacts_key  # noqa: E402
 from labkit.course.profiles import get_profile  # noqa: E402
@@ -33,9 +34,7 @@ profile = get_profile(args.profile).name
 output = args.output or Path(tempfile.mkdtemp(prefix="bench_agent_"))
 artifacts = output / "artifacts" / artifacts_key({"profile": profile, "overrides": {}, "seed": args.seed,
                                                    "data": "bundled"})
-READS = ("encoder", "instruction_policy", "service_classifier", "sentiment_classifier", "recommender", "knowledge_graph",
-         "generator")
-present = all((artifacts / f).exists() for name in READS for f in ARTIFACTS[name].files)
+present = all((artifacts / f).exists() for name in ch10.READS for f in ARTIFACTS[name].files)
 _, results = run_notebooks(profile, args.seed, ["10"], None, output)
 result = results[0]
 if result.status != "ok":

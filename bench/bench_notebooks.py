@@ -4,7 +4,8 @@
                                     [--checkpoint bert_tiny_en_uncased]
 
 With ``--only``, the figures of the notebooks run replace theirs in the last results file and the other
-notebooks' figures stay (``commits`` says which commit each notebook's figures come from).
+notebooks' figures stay (``commits`` says which commit each notebook's figures come from). The notebooks that make
+the artifacts the measured ones load (``labkit.course.chapters.reads``) run first in the seed's folder, not measured.
 
 Each seed runs the notebooks in a fresh run folder (fresh kernels, shared artifacts, nothing
 resumed), so a seed's figures come from its own pretraining, fine-tuning and agents. The key
@@ -48,12 +49,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import labkit  # noqa: E402,F401  - sets the Keras flags
 from common import COMMIT_AT_START, RESULTS, Target, finish, mean_and_spread, median, parser  # noqa: E402
 
+from labkit.course import chapters  # noqa: E402
+from labkit.course.artifacts import ARTIFACTS  # noqa: E402
 from labkit.course.expected import checkpoint_name, results_name, takes_checkpoint  # noqa: E402
 from labkit.course.runner import KIT, is_kit, list_notebooks, run_notebooks  # noqa: E402
 
 SECONDS = {"ci": dict.fromkeys(("00", "01", "02", "03", "04"), 150) | dict.fromkeys(("05", "06", "07", "08", "09"), 90),
            "laptop": {"00": 60, "01": 600, "02": 600, "03": 720, "04": 480} | dict.fromkeys(("05", "06", "07", "08", "09"), 600)}
 SECONDS["ci"]["11"], SECONDS["laptop"]["11"] = 90, 900  # 11 (BabyAI): at most 90 s under ci, 15 minutes on a laptop
+SECONDS["ci"]["10"], SECONDS["laptop"]["10"] = 120, 600  # 10 (the capstone), with the artifacts it loads present
 
 args_parser = parser(__doc__)
 args_parser.add_argument("--seeds", type=int, nargs="+", default=[42, 43, 44])
@@ -71,8 +75,10 @@ if not is_kit(args.checkpoint):
 runs = {}
 for seed in args.seeds:
     with tempfile.TemporaryDirectory() as tmp:
-        if args.only and "01" not in args.only and any(n > "01" for n in args.only):
-            run_notebooks(args.profile, seed, ["01"], output=Path(tmp) / "run")  # their encoder first, not measured
+        if args.only:  # the notebooks that make what the measured ones load run first, not measured
+            makers = sorted({ARTIFACTS[a].notebook for n in args.only for a in chapters.reads(n)} - set(args.only))
+            if makers:
+                run_notebooks(args.profile, seed, makers, output=Path(tmp) / "run")
         _, results = run_notebooks(args.profile, seed, args.only, output=Path(tmp) / "run", checkpoint=args.checkpoint)
     runs[seed] = {r.notebook: r for r in results}
     if any(r.status != "ok" for r in results):

@@ -23,6 +23,7 @@ from labkit.course.exercises import check, close_to
 
 # the bundled data folders notebook 04 reads (what DATA_DIR="real" fetches for it: labkit.course.fetch)
 DATA_FOLDERS = ("intents", "ner")
+READS = ("intent_classifier", "ner_tagger", "instruction_policy")  # 02's two models, 03's policy (its last section)
 # the headline figures of notebook 04, each recorded with the baseline it must beat (tests/test_notebooks.py)
 HEADLINES = [
     "deletion_aoc_lime", "deletion_aoc_ig", "deletion_drop_k3_lime", "deletion_drop_k3_ig",

@@ -45,6 +45,9 @@ class Sizes:
 
 SIZES = {"ci": Sizes(120, 40, 5), "laptop": Sizes(300, 100, 10), "gpu": Sizes(300, 100, 10)}
 
+# the artifacts this notebook loads: 01's encoder, 03's policy, and the models 05 to 09 deploy for its skills
+READS = ("encoder", "instruction_policy", "service_classifier", "sentiment_classifier", "recommender", "knowledge_graph",
+         "generator")
 SKILLS = ("navigate", "sentiment", "recommend", "fact", "service", "draft", "out_of_scope")
 SPLITS = ("train", "valid", "test")
 # The group of templates and surface forms each split draws from: every table below lists (train, test, valid).

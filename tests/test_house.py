@@ -128,3 +128,14 @@ def test_lesson_code_is_defined_once():
 def test_a_notebook_that_redefines_a_chapter_function_is_caught():
     assert lesson_copies("def fine_tune_classifier(encoder):\n    pass\n") == [
         "fine_tune_classifier (ch02.py) again in the extra notebook"]
+
+
+def test_what_a_chapter_reads_is_made_by_an_earlier_notebook():
+    from labkit.course import chapters
+    from labkit.course.artifacts import ARTIFACTS
+
+    for number in chapters.NUMBERS:
+        for name in chapters.reads(number):
+            assert name in ARTIFACTS, f"ch{number}.READS names {name!r}, which is no artifact"
+            assert ARTIFACTS[name].notebook < number, f"ch{number} reads {name}, made by a later notebook"
+    assert chapters.reads("01") == () and chapters.reads("02") == ("encoder",)

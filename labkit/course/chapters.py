@@ -6,6 +6,7 @@ its exercise checks, and declares what the course plumbing reads from it by conv
 =============  =====================================================================================
 ``HEADLINES``  the notebook's headline figures, each recorded with the baseline it must beat
 ``Sizes``      a frozen dataclass of the notebook's profile fields; ``SIZES`` gives one per profile
+``READS``      (optional) the artifacts the notebook loads (:mod:`labkit.course.artifacts`); default: 01's encoder
 =============  =====================================================================================
 
 So a new notebook touches its notebook, its chapter module and its tests (CONTRIBUTING.md).
@@ -32,3 +33,10 @@ def module(notebook: str) -> ModuleType:
 def modules() -> list[ModuleType]:
     """Every chapter module, in course order."""
     return [module(number) for number in NUMBERS]
+
+
+def reads(notebook: str) -> tuple[str, ...]:
+    """The artifacts ``notebook`` loads: its chapter's ``READS``; 01's encoder for a chapter that declares none, and
+    nothing for 00 and 01, which load none."""
+    number = re.match(r"\d\d", str(notebook)).group()
+    return () if number <= "01" else getattr(module(number), "READS", ("encoder",))
