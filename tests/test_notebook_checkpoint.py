@@ -214,3 +214,22 @@ def test_09_sets_a_gpt2_preset_folder_beside_its_own_gpt(executed, tmp_path):
     (default_section,) = [c for c in nbformat.read(executed(path) / path.name, as_version=4).cells
                           if c.cell_type == "code" and "checkpoints.load_generator(GPT_CHECKPOINT" in c.source]
     assert 'GPT_CHECKPOINT = "kit"' in "".join(o.get("text", "") for o in default_section.outputs)
+
+
+@pytest.mark.notebook
+@pytest.mark.instructor
+def test_10_routes_with_a_preset_folder_as_the_routers_encoder(executed, tmp_path):
+    default = executed(NOTEBOOKS["10"])  # its run folder holds every artifact 10 loads (labkit.ch10.READS)
+    run = tmp_path / "run"
+    shutil.copytree(default.parent / "artifacts", run / "artifacts")
+    preset = tiny_preset(executed(NOTEBOOKS["01"]), tmp_path / "tiny_bert")
+    path = NOTEBOOKS["10"]
+    out = execute_notebook(path, run / path.stem, "ci", 42, None, checkpoint=preset).parent
+    metrics = json.loads((out / "metrics.json").read_text())
+    for name in ("agent_success", "agent_routing_accuracy", "agent_success_keyword_baseline"):
+        assert 0 <= metrics[name] <= 1 and math.isfinite(metrics[name]), name
+
+    cells = nbformat.read(out / path.name, as_version=4).cells
+    (router,) = [c for c in cells if c.cell_type == "code" and "checkpoints.load_checkpoint(CHECKPOINT" in c.source]
+    printed = "".join(o.get("text", "") for o in router.outputs)
+    assert "router encoder: tiny_bert (0.0M parameters, pretraining text not recorded)" in printed
