@@ -298,7 +298,7 @@ def pack_sentences(tokenizer, sentences) -> PackedSentences:
     neighbours (an article names "Peter Blackburn" in full before it says "Blackburn") and spends less
     compute on padding. A sentence longer than ``seq_len`` sub-words is cut into windows that overlap
     by about half their words, so no word is left untagged; :meth:`PackedSentences.unpack` stitches them.
-    A checkpoint's tokenizer (``labkit.blocks.checkpoints.WordPieces``) packs into its ``room``: ``seq_len``
+    A checkpoint's tokenizer (``labkit.blocks.text.WordPieces``) packs into its ``room``: ``seq_len``
     less the places of a preset's [CLS] and [SEP].
     """
     seq_len = getattr(tokenizer, "room", tokenizer.sequence_length)

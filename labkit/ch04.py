@@ -64,7 +64,7 @@ class WordEncoder:
     A sentence's perturbations reuse the same few words, so each word is tokenized once
     and the id arrays are then assembled in NumPy (what makes 1,000 LIME samples cheap).
 
-    ``tokenizer``: notebook 01's, or a published checkpoint's (``labkit.blocks.checkpoints.WordPieces``), whose ids
+    ``tokenizer``: notebook 01's, or a published checkpoint's (``labkit.blocks.text.WordPieces``), whose ids
     carry its ``[CLS]`` first and its ``[SEP]`` after the last word, as that checkpoint was pretrained and fine-tuned,
     and whose ``[UNK]`` has its own id.
     """

@@ -95,7 +95,7 @@ def pair_inputs(tokenizer, sentences: Sequence[Sequence[str]], entities: Sequenc
     """Every ordered pair ``(a, b)``, ``a != b``, of each sentence's ``entities`` as :class:`PairInputs`.
 
     Words are cut into WordPiece sub-words as :func:`labkit.blocks.text.align_tags` does (no [CLS], padding 0); with
-    a checkpoint's tokenizer (``labkit.blocks.checkpoints.WordPieces``) as its ``align`` does: a preset's
+    a checkpoint's tokenizer (``labkit.blocks.text.WordPieces``) as its ``align`` does: a preset's
     [CLS] first and [SEP] after the last sub-word that fits. An entity type missing from ``type_index`` raises a
     ValueError.
     """

@@ -1,5 +1,6 @@
 """The artifacts notebooks hand to each other: save/load round trips, checks, and the one fallback."""
 import labkit  # noqa: F401  - first, so TensorFlow gets the legacy-Keras flag
+import dataclasses
 import json
 
 import keras
@@ -145,17 +146,15 @@ def test_artifacts_are_kept_apart_by_what_made_them(tmp_path):
                                "checkpoint": "kit"}
 
 
-def test_a_fine_tuned_model_records_its_checkpoint_and_overrides_never_run_a_notebook(tmp_path, capsys):
+def test_a_load_says_what_made_the_model_and_overrides_never_run_a_notebook(tmp_path, capsys):
     lab = labkit.setup("02_fine_tuning", "ci", 42, tmp_path / "02")
     bundle = EncoderBundle(*tiny_bundle(), 16)
     artifacts.save_encoder(lab, bundle)
     ids = keras.Input(shape=(16,), dtype="int32")
     probs = keras.layers.Dense(3, activation="softmax")(keras.layers.GlobalAveragePooling1D()(bundle.encoder(ids)))
-    artifacts.save_finetuned(lab, "intent_classifier", keras.Model(ids, probs), ["a", "b", "c"],
-                             checkpoint="bert_tiny_en_uncased")
+    artifacts.save_finetuned(lab, "intent_classifier", keras.Model(ids, probs), ["a", "b", "c"])
     artifacts.load_intent_classifier(lab)
-    assert "intent_classifier made by notebook 02 (profile 'ci', seed 42, the bundled data, fine-tuned from " \
-           "bert_tiny_en_uncased)" in capsys.readouterr().out
+    assert "intent_classifier made by notebook 02 (profile 'ci', seed 42, the bundled data)" in capsys.readouterr().out
     lab.profile = get_profile("ci", ner_epochs=1)
     with pytest.raises(FileNotFoundError, match=r"made with the overridden fields \{'ner_epochs': 1\}"):
         artifacts.require(lab, "ner_tagger")
@@ -214,7 +213,7 @@ def test_a_text_classifier_fitted_on_label_ids_keeps_their_order(lab):
     assert loaded.threshold is None
 
 
-def test_a_text_classifier_says_what_is_missing_and_reads_a_presets_tokenizer(lab):
+def test_a_text_classifier_says_what_is_missing(lab):
     bundle = EncoderBundle(*tiny_bundle(), 16)
     artifacts.save_encoder(lab, bundle)
     model = tiny_text_classifier(bundle, 3)
@@ -224,20 +223,33 @@ def test_a_text_classifier_says_what_is_missing_and_reads_a_presets_tokenizer(la
         artifacts.save_text_classifier(lab, "service_classifier", "best", ["a", "b", "c"], model=model)
     with pytest.raises(ValueError, match="not a text classifier"):
         artifacts.save_text_classifier(lab, "recommender", "fine-tuned encoder", ["a", "b", "c"], model=model)
-    artifacts.save_text_classifier(lab, "service_classifier", "fine-tuned encoder", ["a", "b", "c"], model=model,
-                                   checkpoint="bert_tiny_en_uncased")
-    assert artifacts.made_by(lab, "service_classifier")["checkpoint"] == "bert_tiny_en_uncased"
-    with pytest.raises(ValueError, match="fine-tuned from bert_tiny_en_uncased: pass preset_tokenizer"):
-        artifacts.load_text_classifier(lab, "service_classifier")
-    asked = []
 
-    def preset_tokenizer(checkpoint):  # stands in for checkpoints.load_checkpoint(checkpoint, lab).tokenizer
-        asked.append(checkpoint)
-        return lambda texts: text.tokenize(bundle.tokenizer, texts)
-    loaded = artifacts.load_text_classifier(lab, "service_classifier", preset_tokenizer)
-    assert asked == ["bert_tiny_en_uncased"]
-    np.testing.assert_allclose(loaded(["the card"]), model.predict(text.tokenize(bundle.tokenizer, ["the card"]),
-                                                                   verbose=0), atol=1e-6)
+
+def test_case_study_models_are_kept_per_checkpoint(lab, tmp_path):
+    """05's, 06's and 08's models made with a published checkpoint live in that checkpoint's folder: a run with the
+    kit's encoder keeps its own, and a lab with another checkpoint finds none (it would run the notebook with it)."""
+    import networkx as nx
+
+    labs = {c: dataclasses.replace(lab, checkpoint=c) for c in ("bert_tiny_en_uncased", "bert_small_en_uncased")}
+    for checkpoint, other in labs.items():
+        graph = nx.MultiDiGraph()
+        graph.add_edge("Ann", checkpoint, key="Work_For")
+        artifacts.save_knowledge_graph(other, graph)
+    assert not artifacts.exists(lab, "knowledge_graph")
+    for checkpoint, other in labs.items():
+        assert list(artifacts.load_knowledge_graph(other).successors("Ann")) == [checkpoint]
+        assert artifacts.made_by(other, "knowledge_graph")["checkpoint"] == checkpoint
+        assert artifacts.path(other, "knowledge_graph").parent == lab.artifacts_dir / f"checkpoint-{checkpoint}"
+    # the kit's encoder and 07's recommender (no CHECKPOINT) stay in the profile's folder
+    assert artifacts.folder(labs["bert_tiny_en_uncased"], "encoder") == lab.artifacts_dir
+    # preset folders: by name and resolved path, so two folders called "tiny" stay apart and one folder is one
+    folder = tmp_path / "presets" / "tiny"
+    folder.mkdir(parents=True)
+    (tmp_path / "tiny").mkdir()
+    assert artifacts.checkpoint_folder_name(folder).startswith("checkpoint-tiny-")
+    assert artifacts.checkpoint_folder_name(folder) != artifacts.checkpoint_folder_name(tmp_path / "tiny")
+    assert artifacts.checkpoint_folder_name(folder) == artifacts.checkpoint_folder_name(folder / ".." / "tiny")
+    assert artifacts.checkpoint_folder_name("hf://keras/bert_tiny_en_uncased") == "checkpoint-keras_bert_tiny_en_uncased"
 
 
 def test_recommender_round_trip_scores_films_for_a_user(lab):

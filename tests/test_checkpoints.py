@@ -1,6 +1,7 @@
 """Published checkpoints beside the kit's encoder: one face for three sources, the slot and offline errors,
 first-piece NER alignment. Every preset here is tiny, random and written by the test (no network)."""
 import labkit  # noqa: F401  - first, so TensorFlow gets the legacy-Keras flag
+import shutil
 import socket
 import time
 
@@ -311,11 +312,13 @@ def test_labkit_checkpoints_lists_the_presets_per_lesson(capsys):
 
 def test_models_fine_tuned_from_a_preset_are_saved_beside_the_kits_and_load_with_its_tokenizer(
         bert_cased, bert_uncased, tmp_path, capsys):
-    """02's checkpoint_intent_classifier and checkpoint_ner_tagger: saved under their own names (the kit's models
-    stay), recorded with their checkpoint, loaded back with that checkpoint's tokenizer; a lab with another
-    CHECKPOINT does not take them, and "kit" has none to take."""
-    lab = labkit.setup("02_fine_tuning", "ci", 42, tmp_path / "02", checkpoint=bert_cased)
-    ck = load_checkpoint(bert_cased, lab, seq_len=SEQ_LEN)
+    """02's checkpoint_intent_classifier and checkpoint_ner_tagger: saved in the checkpoint's own folder (the kit's
+    models stay), recorded with their checkpoint, loaded back with that checkpoint's tokenizer; a lab with another
+    CHECKPOINT does not take them, and "kit" has none to take. They reload with the preset gone: its tokenizer is
+    saved with them."""
+    preset = shutil.copytree(bert_cased, tmp_path / bert_cased.name)  # removed before the models are loaded
+    lab = labkit.setup("02_fine_tuning", "ci", 42, tmp_path / "02", checkpoint=preset)
+    ck = load_checkpoint(preset, lab, seq_len=SEQ_LEN)
     texts, labels = ["Ann lost my card", "the cards in Paris", "my card", "lost in Bru"] * 2, np.array([0, 1, 0, 1] * 2)
     classifier, _ = ch02.fine_tune_classifier(ck.encoder, 2, (ck.tokenizer(texts), labels),
                                               (ck.tokenizer(texts), labels), lab.profile, epochs=1)
@@ -324,17 +327,28 @@ def test_models_fine_tuned_from_a_preset_are_saved_beside_the_kits_and_load_with
     aligned = ck.tokenizer.align(sentences, tags, {t: i for i, t in enumerate(names)})
     tagger, _ = ch02.fine_tune_tagger(ck.encoder, len(names), aligned, aligned, lab.profile, epochs=1)
 
-    with pytest.raises(ValueError, match="give its checkpoint"):
+    kit = labkit.setup("02_fine_tuning", "ci", 42, tmp_path / "02")
+    with pytest.raises(ValueError, match="CHECKPOINT is 'kit'; the kit's own model is intent_classifier"):
+        artifacts.save_finetuned(kit, "checkpoint_intent_classifier", classifier, ["a", "b"])
+    with pytest.raises(ValueError, match="pass checkpoint=, the Checkpoint it started from"):
         artifacts.save_finetuned(lab, "checkpoint_intent_classifier", classifier, ["a", "b"])
-    artifacts.save_finetuned(lab, "checkpoint_intent_classifier", classifier, ["a", "b"], checkpoint=str(bert_cased))
-    artifacts.save_finetuned(lab, "checkpoint_ner_tagger", tagger, names, checkpoint=str(bert_cased))
+    artifacts.save_finetuned(lab, "checkpoint_intent_classifier", classifier, ["a", "b"], ck)
+    artifacts.save_finetuned(lab, "checkpoint_ner_tagger", tagger, names, ck)
+    # 05's classifier fine-tuned from the preset is saved the same way
+    artifacts.save_text_classifier(lab, "service_classifier", "fine-tuned encoder", ["a", "b"], model=classifier,
+                                   checkpoint=ck)
     assert not artifacts.exists(lab, "intent_classifier") and not artifacts.exists(lab, "ner_tagger")
-    assert artifacts.made_by(lab, "checkpoint_ner_tagger")["checkpoint"] == str(bert_cased)
+    assert artifacts.made_by(lab, "checkpoint_ner_tagger")["checkpoint"] == str(preset)
+    assert artifacts.path(lab, "checkpoint_ner_tagger").parent.parent == lab.artifacts_dir
+    assert artifacts.path(lab, "checkpoint_ner_tagger").parent.name.startswith(f"checkpoint-{bert_cased.name}-")
+    shutil.rmtree(preset)
 
     model, loaded, label_names = checkpoints.load_finetuned(lab, "checkpoint_intent_classifier")
-    assert label_names == ["a", "b"] and "fine-tuned from " + str(bert_cased) in capsys.readouterr().out
-    assert not loaded.tokenizer.lowercase and loaded.info.name == bert_cased.name and loaded.seq_len == SEQ_LEN
+    assert label_names == ["a", "b"] and "fine-tuned from " + str(preset) in capsys.readouterr().out
+    assert not loaded.tokenizer.lowercase and loaded.info == ck.info and loaded.seq_len == SEQ_LEN
     np.testing.assert_allclose(model.predict(loaded.tokenizer(texts), verbose=0),
+                               classifier.predict(ck.tokenizer(texts), verbose=0), atol=1e-5)
+    np.testing.assert_allclose(artifacts.load_text_classifier(lab, "service_classifier")(texts),
                                classifier.predict(ck.tokenizer(texts), verbose=0), atol=1e-5)
     model, loaded, tag_names = checkpoints.load_finetuned(lab, "checkpoint_ner_tagger")
     again = loaded.tokenizer.align(sentences, None, {})
@@ -344,11 +358,10 @@ def test_models_fine_tuned_from_a_preset_are_saved_beside_the_kits_and_load_with
     assert tag_names == names and loaded.encoder is model.get_layer("encoder")
 
     # the same folder by another path is the same checkpoint; another checkpoint's lab would run 02 first
-    relative = labkit.setup("02_fine_tuning", "ci", 42, tmp_path / "02", checkpoint=bert_cased / ".." / bert_cased.name)
+    relative = labkit.setup("02_fine_tuning", "ci", 42, tmp_path / "02", checkpoint=preset / ".." / preset.name)
     assert artifacts.exists(relative, "checkpoint_intent_classifier")
     other = labkit.setup("02_fine_tuning", "ci", 42, tmp_path / "02", checkpoint=bert_uncased)
     assert other.artifacts_dir == lab.artifacts_dir and not artifacts.exists(other, "checkpoint_intent_classifier")
-    kit = labkit.setup("02_fine_tuning", "ci", 42, tmp_path / "02")
     with pytest.raises(ValueError, match="CHECKPOINT is 'kit'"):
         checkpoints.load_finetuned(kit, "checkpoint_ner_tagger")
     with pytest.raises(ValueError, match="load_finetuned loads checkpoint_intent_classifier or checkpoint_ner_tagger"):

@@ -22,7 +22,7 @@ seconds with one message saying what to do; the kit checks the hub itself before
 clients set no timeout), and removes whatever a failed download left half-written.
 
 ``load_finetuned`` loads what notebook 02 fine-tuned from a published checkpoint (``checkpoint_intent_classifier``,
-``checkpoint_ner_tagger``) with that checkpoint's tokenizer; notebook 04 explains them.
+``checkpoint_ner_tagger``) with that checkpoint's tokenizer, saved with them; notebook 04 explains them.
 
 ``load_generator`` is the generator slot (notebook 09's ``GPT_CHECKPOINT``): a GPT-2 preset as a keras_hub
 ``CausalLM``.
@@ -46,7 +46,7 @@ import numpy as np
 
 from labkit.course.paths import kit_home
 from labkit.course.runner import KIT, is_kit  # noqa: F401  - is_kit: notebooks ask checkpoints.is_kit(CHECKPOINT)
-from labkit.blocks.text import PAD_ID, AlignedTags
+from labkit.blocks.text import PAD_ID, WordPieces
 
 PROBE_SECONDS = 4.0  # how long the hub may take to answer before the kit calls it unreachable
 ENCODER_BACKBONES = ("BertBackbone",)  # WordPiece encoders with [PAD] = 0, like 01's: the adapter below fits them
@@ -121,127 +121,6 @@ class CheckpointInfo:
         n = self.pretraining_words
         words = f"{n / 1e9:.1f}B words" if n and n >= 1e8 else f"{n:,} words" if n else "pretraining text not recorded"
         return f"{self.name} ({self.params / 1e6:.1f}M parameters, {words})"
-
-
-# --- the tokenizer face -----------------------------------------------------------------
-
-
-@dataclass
-class WordPieces:
-    """A WordPiece tokenizer with the ids a checkpoint expects: ``[start] pieces [end]``, cut and padded with 0.
-
-    ``wordpiece`` is the source's own keras_hub tokenizer, without a sequence length; ``start_id`` / ``end_id``
-    are the preset's [CLS] / [SEP] (None for the kit's encoder, which 01 pretrained without them).
-    """
-
-    wordpiece: object
-    seq_len: int
-    start_id: int | None = None
-    end_id: int | None = None
-
-    @property
-    def sequence_length(self) -> int:
-        return self.seq_len
-
-    @property
-    def lowercase(self) -> bool:
-        return bool(self.wordpiece.lowercase)
-
-    @property
-    def room(self) -> int:
-        """How many sub-words of text fit in a row: ``seq_len`` less the [CLS] and [SEP] slots (for packing)."""
-        return self._room()[1]
-
-    @property
-    def unk_id(self) -> int:
-        """The id of [UNK], which a word the tokenizer drops gets (``labkit.ch04.WordEncoder`` masks words with it)."""
-        return self._unk_id()
-
-    @property
-    def vocabulary(self) -> list[str]:
-        return list(self.wordpiece.get_vocabulary())
-
-    def pieces(self, texts: Sequence[str]) -> list[list[int]]:
-        """The sub-word ids of each text (or word), unpadded and without [CLS]/[SEP]."""
-        if not len(texts):
-            return []
-        ragged = self.wordpiece(list(texts))
-        return [list(map(int, r)) for r in (ragged.to_list() if hasattr(ragged, "to_list") else ragged)]
-
-    def __call__(self, texts: Sequence[str]) -> np.ndarray:
-        """Token ids of ``texts``: int32 ``(len(texts), seq_len)``, 0 = padding (``labkit.blocks.text.tokenize`` works too)."""
-        first, room = self._room()
-        out = np.zeros((len(texts), self.seq_len), "int32")
-        for i, ids in enumerate(self.pieces(texts)):
-            ids = ids[:room]
-            out[i, first: first + len(ids)] = ids
-            self._mark(out[i], first + len(ids))
-        return out
-
-    def align(self, sentences: Sequence[Sequence[str]], tags: Sequence[Sequence[str]] | None,
-              tag_index: dict[str, int]) -> AlignedTags:
-        """First-piece labelling: each word's tag on its first sub-word (``labkit.blocks.text.AlignedTags``).
-
-        Every sub-word of a word but the first, [CLS], [SEP] and padding get weight 0, so a loss weighted by
-        ``weights`` counts each word once; ``labkit.blocks.text.word_scores`` reads the per-word predictions back
-        and :meth:`words` the words themselves. Words that do not fit are cut (``n_kept`` says how many fit);
-        ``tags`` may be None (prediction time). A tag missing from ``tag_index`` raises a ValueError.
-        """
-        first, room = self._room()
-        pieces = self.pieces([w for words in sentences for w in words])
-        n = len(sentences)
-        token_ids, tag_ids = np.zeros((n, self.seq_len), "int32"), np.zeros((n, self.seq_len), "int32")
-        weights, n_kept = np.zeros((n, self.seq_len), "float32"), np.zeros(n, "int32")
-        k = 0
-        for i, words in enumerate(sentences):
-            pos = first
-            for j in range(len(words)):
-                word = (pieces[k + j] or [self._unk_id()])[:room]  # [UNK] for a word the tokenizer drops
-                if pos + len(word) > first + room:
-                    break
-                token_ids[i, pos: pos + len(word)] = word
-                weights[i, pos] = 1.0
-                if tags is not None:
-                    if tags[i][j] not in tag_index:
-                        raise ValueError(f"tag {tags[i][j]!r} (sentence {i}, word {j}) is not one of "
-                                         f"{sorted(tag_index)}")
-                    tag_ids[i, pos] = tag_index[tags[i][j]]
-                pos += len(word)
-                n_kept[i] = j + 1
-            self._mark(token_ids[i], pos)
-            k += len(words)
-        return AlignedTags(token_ids, tag_ids, weights, n_kept)
-
-    def words(self, aligned: AlignedTags, row: int) -> list[str]:
-        """The words of row ``row`` of ``aligned``, rebuilt from their sub-words (lowercased by an uncased
-        tokenizer; an unknown word reads ``[UNK]``): the round trip back from ids to words."""
-        vocab, suffix = self.vocabulary, self.wordpiece.suffix_indicator
-        starts = np.flatnonzero(aligned.weights[row])
-        ids = aligned.token_ids[row]
-        out = []
-        for a, b in zip(starts, [*starts[1:], None]):
-            stop = b if b is not None else next((p for p in range(a + 1, len(ids))
-                                                  if ids[p] in (PAD_ID, self.end_id)), len(ids))
-            out.append("".join(vocab[t].removeprefix(suffix) if p > a else vocab[t]
-                               for p, t in zip(range(a, stop), ids[a:stop])))
-        return out
-
-    def _room(self) -> tuple[int, int]:
-        """Where the first piece goes, and how many pieces fit between [CLS] and [SEP]."""
-        first = int(self.start_id is not None)
-        room = self.seq_len - first - int(self.end_id is not None)
-        if room < 1:
-            raise ValueError(f"seq_len={self.seq_len} leaves no room for text between [CLS] and [SEP]")
-        return first, room
-
-    def _mark(self, row: np.ndarray, stop: int) -> None:
-        if self.start_id is not None:
-            row[0] = self.start_id
-        if self.end_id is not None:
-            row[stop] = self.end_id
-
-    def _unk_id(self) -> int:
-        return int(self.wordpiece.token_to_id(self.wordpiece.oov_token))
 
 
 # --- the checkpoint -----------------------------------------------------------------------
@@ -328,19 +207,19 @@ def load_finetuned(lab, name: str) -> tuple[object, Checkpoint, list[str]]:
 
     ``name``: ``"checkpoint_intent_classifier"`` (``model``: token ids -> class probabilities) or
     ``"checkpoint_ner_tagger"`` (token ids -> per-token tag probabilities, a word's tag read at its first sub-word).
-    ``checkpoint`` is a :class:`Checkpoint` whose ``encoder`` is the fine-tuned one inside ``model`` and whose
-    ``tokenizer`` (rebuilt by :func:`load_checkpoint` from the checkpoint 02 recorded) makes the ids ``model`` reads.
-    When the model is missing, or was fine-tuned from another checkpoint, notebook 02 runs first with
-    ``lab.checkpoint`` (``labkit.course.artifacts.require``).
+    ``checkpoint`` is a :class:`Checkpoint` whose ``encoder`` is the fine-tuned one inside ``model``, whose
+    ``tokenizer`` makes the ids ``model`` reads and whose ``info`` describes the checkpoint it started from (both
+    saved with the model: no download). When the model is missing, notebook 02 runs first with ``lab.checkpoint``
+    (``labkit.course.artifacts.require``).
     """
-    from labkit.course.artifacts import FROM_CHECKPOINT, made_by, read_finetuned
+    from labkit.course.artifacts import FROM_CHECKPOINT, finetuned_tokenizer, made_by, read_finetuned
 
     if name not in FROM_CHECKPOINT:
         raise ValueError(f"load_finetuned loads {' or '.join(FROM_CHECKPOINT)}, got {name!r} (the kit's own models: "
                          "labkit.course.artifacts.load_intent_classifier and load_ner_tagger)")
     model, names = read_finetuned(lab, name)
-    ck = load_checkpoint(made_by(lab, name)["checkpoint"], lab, seq_len=int(model.input_shape[1]))
-    return model, Checkpoint(model.get_layer("encoder"), ck.tokenizer, ck.info), names
+    info = CheckpointInfo(**made_by(lab, name)["checkpoint_info"])
+    return model, Checkpoint(model.get_layer("encoder"), finetuned_tokenizer(lab, name), info), names
 
 
 @dataclass
@@ -657,8 +536,6 @@ def _kit_checkpoint(lab, artifact: str) -> Checkpoint:
                          "that labkit.setup returned")
     bundle = load_encoder(lab, artifact)
     tok = bundle.tokenizer
-    # the same tokenizer without a sequence length: WordPieces cuts and pads
-    twin = type(tok).from_config({**tok.get_config(), "sequence_length": None, "vocabulary": list(bundle.vocab)})
     params = int(bundle.encoder.count_params())
     words = _kit_pretraining_words(lab, params)
     info = CheckpointInfo(
@@ -666,7 +543,7 @@ def _kit_checkpoint(lab, artifact: str) -> Checkpoint:
         pretraining=f"{words:,} words (notebook 01's corpus)" if words else "not recorded",
         pretraining_words=words, pretraining_source="notebook 01's metrics.json" if words else None,
         lowercase=bool(tok.lowercase), pooling="mean over the real tokens")
-    return Checkpoint(bundle.encoder, WordPieces(twin, bundle.seq_len), info)
+    return Checkpoint(bundle.encoder, WordPieces.of(tok, bundle.vocab, bundle.seq_len), info)
 
 
 def _kit_pretraining_words(lab, params: int) -> int | None:

@@ -9,6 +9,7 @@ The special tokens sit at fixed ids so that padding is always 0::
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -180,7 +181,7 @@ def word_scores(aligned: AlignedTags, probs: np.ndarray) -> list[np.ndarray]:
 def word_pieces(tokenizer, words: list[str]) -> list[list[int]]:
     """The token ids of each word (or text), unpadded (a twin tokenizer without sequence_length).
 
-    A checkpoint's tokenizer (``labkit.blocks.checkpoints.WordPieces``: it has ``pieces``) cuts them itself, with
+    A checkpoint's tokenizer (``labkit.blocks.text.WordPieces``: it has ``pieces``) cuts them itself, with
     its own vocabulary (a published preset's, or 01's).
     """
     import keras_hub
@@ -195,3 +196,155 @@ def word_pieces(tokenizer, words: list[str]) -> list[list[int]]:
         return []
     ragged = twin(words)  # a python list of lists in eager mode, a RaggedTensor inside tf.data
     return [list(map(int, r)) for r in (ragged.to_list() if hasattr(ragged, "to_list") else ragged)]
+
+
+# --- a checkpoint's tokenizer face ----------------------------------------------------------
+
+
+@dataclass
+class WordPieces:
+    """A WordPiece tokenizer with the ids a checkpoint expects: ``[start] pieces [end]``, cut and padded with 0.
+
+    ``wordpiece`` is the source's own keras_hub tokenizer, without a sequence length; ``start_id`` / ``end_id``
+    are the preset's [CLS] / [SEP] (None for the kit's encoder, which 01 pretrained without them).
+    """
+
+    wordpiece: object
+    seq_len: int
+    start_id: int | None = None
+    end_id: int | None = None
+
+    @property
+    def sequence_length(self) -> int:
+        return self.seq_len
+
+    @property
+    def lowercase(self) -> bool:
+        return bool(self.wordpiece.lowercase)
+
+    @property
+    def room(self) -> int:
+        """How many sub-words of text fit in a row: ``seq_len`` less the [CLS] and [SEP] slots (for packing)."""
+        return self._room()[1]
+
+    @property
+    def unk_id(self) -> int:
+        """The id of [UNK], which a word the tokenizer drops gets (``labkit.ch04.WordEncoder`` masks words with it)."""
+        return self._unk_id()
+
+    @property
+    def vocabulary(self) -> list[str]:
+        return list(self.wordpiece.get_vocabulary())
+
+    def pieces(self, texts: Sequence[str]) -> list[list[int]]:
+        """The sub-word ids of each text (or word), unpadded and without [CLS]/[SEP]."""
+        if not len(texts):
+            return []
+        ragged = self.wordpiece(list(texts))
+        return [list(map(int, r)) for r in (ragged.to_list() if hasattr(ragged, "to_list") else ragged)]
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        """Token ids of ``texts``: int32 ``(len(texts), seq_len)``, 0 = padding (``labkit.blocks.text.tokenize`` works too)."""
+        first, room = self._room()
+        out = np.zeros((len(texts), self.seq_len), "int32")
+        for i, ids in enumerate(self.pieces(texts)):
+            ids = ids[:room]
+            out[i, first: first + len(ids)] = ids
+            self._mark(out[i], first + len(ids))
+        return out
+
+    def align(self, sentences: Sequence[Sequence[str]], tags: Sequence[Sequence[str]] | None,
+              tag_index: dict[str, int]) -> AlignedTags:
+        """First-piece labelling: each word's tag on its first sub-word (``labkit.blocks.text.AlignedTags``).
+
+        Every sub-word of a word but the first, [CLS], [SEP] and padding get weight 0, so a loss weighted by
+        ``weights`` counts each word once; ``labkit.blocks.text.word_scores`` reads the per-word predictions back
+        and :meth:`words` the words themselves. Words that do not fit are cut (``n_kept`` says how many fit);
+        ``tags`` may be None (prediction time). A tag missing from ``tag_index`` raises a ValueError.
+        """
+        first, room = self._room()
+        pieces = self.pieces([w for words in sentences for w in words])
+        n = len(sentences)
+        token_ids, tag_ids = np.zeros((n, self.seq_len), "int32"), np.zeros((n, self.seq_len), "int32")
+        weights, n_kept = np.zeros((n, self.seq_len), "float32"), np.zeros(n, "int32")
+        k = 0
+        for i, words in enumerate(sentences):
+            pos = first
+            for j in range(len(words)):
+                word = (pieces[k + j] or [self._unk_id()])[:room]  # [UNK] for a word the tokenizer drops
+                if pos + len(word) > first + room:
+                    break
+                token_ids[i, pos: pos + len(word)] = word
+                weights[i, pos] = 1.0
+                if tags is not None:
+                    if tags[i][j] not in tag_index:
+                        raise ValueError(f"tag {tags[i][j]!r} (sentence {i}, word {j}) is not one of "
+                                         f"{sorted(tag_index)}")
+                    tag_ids[i, pos] = tag_index[tags[i][j]]
+                pos += len(word)
+                n_kept[i] = j + 1
+            self._mark(token_ids[i], pos)
+            k += len(words)
+        return AlignedTags(token_ids, tag_ids, weights, n_kept)
+
+    def words(self, aligned: AlignedTags, row: int) -> list[str]:
+        """The words of row ``row`` of ``aligned``, rebuilt from their sub-words (lowercased by an uncased
+        tokenizer; an unknown word reads ``[UNK]``): the round trip back from ids to words."""
+        vocab, suffix = self.vocabulary, self.wordpiece.suffix_indicator
+        starts = np.flatnonzero(aligned.weights[row])
+        ids = aligned.token_ids[row]
+        out = []
+        for a, b in zip(starts, [*starts[1:], None]):
+            stop = b if b is not None else next((p for p in range(a + 1, len(ids))
+                                                  if ids[p] in (PAD_ID, self.end_id)), len(ids))
+            out.append("".join(vocab[t].removeprefix(suffix) if p > a else vocab[t]
+                               for p, t in zip(range(a, stop), ids[a:stop])))
+        return out
+
+    def _room(self) -> tuple[int, int]:
+        """Where the first piece goes, and how many pieces fit between [CLS] and [SEP]."""
+        first = int(self.start_id is not None)
+        room = self.seq_len - first - int(self.end_id is not None)
+        if room < 1:
+            raise ValueError(f"seq_len={self.seq_len} leaves no room for text between [CLS] and [SEP]")
+        return first, room
+
+    def _mark(self, row: np.ndarray, stop: int) -> None:
+        if self.start_id is not None:
+            row[0] = self.start_id
+        if self.end_id is not None:
+            row[stop] = self.end_id
+
+    def _unk_id(self) -> int:
+        return int(self.wordpiece.token_to_id(self.wordpiece.oov_token))
+
+    @classmethod
+    def of(cls, tokenizer, vocab: Sequence[str], seq_len: int) -> WordPieces:
+        """Notebook 01's tokenizer (:func:`make_tokenizer`) as WordPieces: no [CLS]/[SEP], as 01 pretrained."""
+        twin = type(tokenizer).from_config({**tokenizer.get_config(), "sequence_length": None,
+                                            "vocabulary": list(vocab)})
+        return cls(twin, seq_len)
+
+    def save(self, folder: str | Path) -> Path:
+        """Write this tokenizer to ``folder`` (keras_hub's own config and vocabulary asset, and the row layout), so
+        that a model fine-tuned with it reloads without its checkpoint at hand (:meth:`load`)."""
+        import keras
+
+        folder = Path(folder)
+        (folder / "assets").mkdir(parents=True, exist_ok=True)
+        self.wordpiece.save_assets(str(folder / "assets"))
+        layout = {"seq_len": self.seq_len, "start_id": self.start_id, "end_id": self.end_id}
+        (folder / "tokenizer.json").write_text(json.dumps(
+            {"keras_hub": keras.saving.serialize_keras_object(self.wordpiece), **layout}, indent=1) + "\n")
+        return folder
+
+    @classmethod
+    def load(cls, folder: str | Path) -> WordPieces:
+        """The tokenizer :meth:`save` wrote to ``folder``."""
+        import keras
+
+        folder = Path(folder)
+        saved = json.loads((folder / "tokenizer.json").read_text())
+        wordpiece = keras.saving.deserialize_keras_object(saved["keras_hub"])
+        wordpiece.load_assets(str(folder / "assets"))
+        return cls(wordpiece, saved["seq_len"], saved["start_id"], saved["end_id"])

@@ -20,14 +20,14 @@ classifier chosen on validation (:func:`save_text_classifier`: the fine-tuned en
 or the mean of the two, with its labels and, for 05, its out-of-scope threshold), 07 its two-tower recommender's
 factors, 08 the graph its extractor builds, 09 its own GPT after the RL step.
 
-Notebook 02 run with ``CHECKPOINT`` set to a published checkpoint also saves ``checkpoint_intent_classifier``
-(checkpoint_intent_classifier.keras, checkpoint_intent_labels.json) and ``checkpoint_ner_tagger``
-(checkpoint_ner_tagger.keras, checkpoint_ner_tags.json): the same two tasks fine-tuned from that checkpoint, beside
-the kit's models, which they never replace. They hold one checkpoint's models at a time: :func:`exists` counts them
-only when they started from ``lab.checkpoint``, so that :func:`require` runs 02 with that checkpoint otherwise.
-``labkit.blocks.checkpoints.load_finetuned`` loads them with the checkpoint's own tokenizer, rebuilt by
-``load_checkpoint`` from the checkpoint recorded here (this module cannot import it: it reads the kit's encoder
-through this one).
+Artifacts that depend on a notebook's ``CHECKPOINT`` (:data:`PER_CHECKPOINT`) are kept per checkpoint: with the
+kit's encoder in ``lab.artifacts_dir`` itself, with a published checkpoint in a folder of its own inside it
+(:func:`folder`, e.g. ``checkpoint-bert_tiny_en_uncased``), so that runs with several checkpoints keep theirs side by
+side and a lab reads the ones made from ``lab.checkpoint``. Notebook 02 run with ``CHECKPOINT`` set also saves
+``checkpoint_intent_classifier`` and ``checkpoint_ner_tagger`` there: the same two tasks fine-tuned from that
+checkpoint, beside the kit's models, which they never replace. A model fine-tuned from a published checkpoint is saved
+with that checkpoint's tokenizer (``<artifact>_tokenizer/``) and description, so that it reloads without the
+checkpoint at hand; one fine-tuned from notebook 01's encoder reads 01's tokenizer (:func:`finetuned_tokenizer`).
 
 When a notebook asks for an artifact that is missing, :func:`require` runs the notebook that
 makes it (same profile, seed, data and run folder, through papermill): the learner gets the very
@@ -40,8 +40,13 @@ and the checkpoint its encoder started from). Every load prints what it read and
 """
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
+import os
 import pickle
+import re
+import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -54,7 +59,7 @@ from labkit.course.runner import KIT, is_kit
 
 @dataclass(frozen=True)
 class Artifact:
-    files: tuple[str, ...]  # relative to lab.artifacts_dir; all must exist
+    files: tuple[str, ...]  # relative to the artifact's folder (:func:`folder`); all must exist
     notebook: str  # number of the notebook that makes it
 
 
@@ -79,54 +84,101 @@ ARTIFACTS: dict[str, Artifact] = {
 }
 
 
+# made from the producing notebook's CHECKPOINT: kept in a folder per checkpoint (:func:`folder`)
+PER_CHECKPOINT = ("checkpoint_intent_classifier", "checkpoint_ner_tagger", "service_classifier",
+                  "sentiment_classifier", "knowledge_graph")
+FROM_CHECKPOINT = ("checkpoint_intent_classifier", "checkpoint_ner_tagger")  # only ever from a published checkpoint
+
+
 def _artifact(name: str) -> Artifact:
     if name not in ARTIFACTS:
         raise ValueError(f"unknown artifact {name!r}; known artifacts: {', '.join(ARTIFACTS)}")
     return ARTIFACTS[name]
 
 
+def checkpoint_folder_name(checkpoint) -> str:
+    """The folder, inside ``lab.artifacts_dir``, of the artifacts made from ``checkpoint``: ``""`` for the kit's
+    encoder (the artifacts folder itself), ``checkpoint-<name>`` for a preset or handle, ``checkpoint-<folder
+    name>-<8 hex digits of its resolved path>`` for a preset folder (two folders of one name stay apart)."""
+    if is_kit(checkpoint):
+        return ""
+    text = str(checkpoint)
+    local = Path(text).expanduser()
+    if "://" not in text and (local.is_dir() or os.sep in text or text.startswith((".", "~"))):  # a folder, even gone
+        resolved = local.resolve()
+        return f"checkpoint-{resolved.name}-{hashlib.sha1(str(resolved).encode()).hexdigest()[:8]}"
+    return "checkpoint-" + re.sub(r"[^A-Za-z0-9_.-]+", "_", text.split("://")[-1]).strip("_")
+
+
+def folder(lab, name: str) -> Path:
+    """The folder artifact ``name`` lives in: ``lab.artifacts_dir``, or for an artifact of :data:`PER_CHECKPOINT`
+    made from a published checkpoint (``lab.checkpoint``), that checkpoint's folder inside it."""
+    _artifact(name)
+    if name not in PER_CHECKPOINT or is_kit(lab.checkpoint):
+        return lab.artifacts_dir
+    path = lab.artifacts_dir / checkpoint_folder_name(lab.checkpoint)
+    path.mkdir(exist_ok=True)
+    return path
+
+
 def path(lab, name: str) -> Path:
-    """Where artifact ``name`` lives: its first file (the model) in ``lab.artifacts_dir``."""
-    return lab.artifacts_dir / _artifact(name).files[0]
+    """Where artifact ``name`` lives: its first file (the model) in :func:`folder`."""
+    return folder(lab, name) / _artifact(name).files[0]
 
 
 FINETUNED = ("intent_classifier", "ner_tagger", "checkpoint_intent_classifier", "checkpoint_ner_tagger")
-FROM_CHECKPOINT = ("checkpoint_intent_classifier", "checkpoint_ner_tagger")  # fine-tuned from a published checkpoint
 
 
 def exists(lab, name: str) -> bool:
-    """Whether artifact ``name`` is in ``lab.artifacts_dir``; for a model fine-tuned from a published checkpoint,
-    one that started from ``lab.checkpoint``."""
-    if not all((lab.artifacts_dir / f).exists() for f in _artifact(name).files):
+    """Whether artifact ``name`` exists for ``lab`` (per checkpoint: made from ``lab.checkpoint``)."""
+    if name in FROM_CHECKPOINT and is_kit(lab.checkpoint):
         return False
-    if name not in FROM_CHECKPOINT:
-        return True
-    record = lab.artifacts_dir / f"{name}.made_by.json"
-    return record.exists() and same_checkpoint(json.loads(record.read_text()).get("checkpoint", KIT), lab.checkpoint)
-
-
-def same_checkpoint(a, b) -> bool:
-    """Whether two ``CHECKPOINT`` values name the same checkpoint (a folder by its resolved path, else by name)."""
-    def key(checkpoint):
-        folder = Path(str(checkpoint)).expanduser()
-        return str(folder.resolve()) if not is_kit(checkpoint) and folder.is_dir() else str(checkpoint)
-    return key(a) == key(b)
+    return all((folder(lab, name) / f).exists() for f in _artifact(name).files)
 
 
 def made_by(lab, name: str) -> dict:
-    """What made artifact ``name`` in ``lab.artifacts_dir``: the folder's profile, overrides, seed and data, the
-    notebook that saved it and, for a fine-tuned model, the checkpoint it started from."""
-    record = lab.artifacts_dir / f"{name}.made_by.json"
+    """What made artifact ``name`` for ``lab``: the artifacts folder's profile, overrides, seed and data, the
+    notebook that saved it and the checkpoint its encoder started from (``"kit"``: notebook 01's)."""
+    record = folder(lab, name) / f"{name}.made_by.json"
     own = json.loads(record.read_text()) if record.exists() else {"notebook": _artifact(name).notebook}
     return {**json.loads((lab.artifacts_dir / "made_by.json").read_text()), **own}
 
 
-def _saved(lab, name: str, checkpoint: str) -> None:
-    if name in FROM_CHECKPOINT and is_kit(checkpoint):
-        raise ValueError(f"{name} is a model fine-tuned from a published checkpoint: give its checkpoint (02's "
-                         f"CHECKPOINT), not {KIT!r}; the kit's own model is {name.removeprefix('checkpoint_')}")
-    record = {"notebook": lab.notebook[:2], "checkpoint": str(checkpoint)}
-    (lab.artifacts_dir / f"{name}.made_by.json").write_text(json.dumps(record) + "\n")
+def _saving(lab, name: str, checkpoint=None) -> Path:
+    """The folder to save artifact ``name`` into, after its ``<name>.made_by.json``: the notebook, and the checkpoint
+    (``lab.checkpoint`` for an artifact of :data:`PER_CHECKPOINT`, else the kit's). ``checkpoint``: the
+    ``labkit.blocks.checkpoints.Checkpoint`` a model being saved was fine-tuned from, when that is a published one:
+    its tokenizer is saved beside the model (``<name>_tokenizer/``) and its description in the record."""
+    if name in FROM_CHECKPOINT and is_kit(lab.checkpoint):
+        raise ValueError(f"{name} is a model fine-tuned from a published checkpoint, and CHECKPOINT is {KIT!r}; the "
+                         f"kit's own model is {name.removeprefix('checkpoint_')}")
+    where = folder(lab, name)
+    record = {"notebook": lab.notebook[:2], "checkpoint": str(lab.checkpoint) if name in PER_CHECKPOINT else KIT}
+    tokenizer = where / f"{name}_tokenizer"
+    shutil.rmtree(tokenizer, ignore_errors=True)  # a model from the kit's encoder reads 01's: no stale one
+    if checkpoint is not None and record["checkpoint"] != KIT:
+        checkpoint.tokenizer.save(tokenizer)
+        record["checkpoint_info"] = dataclasses.asdict(checkpoint.info)
+    (where / f"{name}.made_by.json").write_text(json.dumps(record) + "\n")
+    return where
+
+
+def _fine_tuned_from(lab, name: str, checkpoint):
+    """``checkpoint``, after checking that a model saved as ``name`` with ``lab`` has the one it needs."""
+    if checkpoint is None and name in PER_CHECKPOINT and not is_kit(lab.checkpoint):
+        raise ValueError(f"{name} was fine-tuned from CHECKPOINT={lab.checkpoint!r}: pass checkpoint=, the "
+                         "Checkpoint it started from (load_checkpoint(CHECKPOINT, lab)), so that its tokenizer is "
+                         "saved with it")
+    return checkpoint
+
+
+def finetuned_tokenizer(lab, name: str):
+    """The tokenizer (``labkit.blocks.text.WordPieces``) making the token ids fine-tuned model ``name`` reads: the
+    published checkpoint's, saved with the model, or notebook 01's."""
+    from labkit.blocks.text import WordPieces
+
+    saved = folder(lab, name) / f"{name}_tokenizer"
+    return WordPieces.load(saved) if saved.is_dir() else WordPieces.of(*_tokenizer(lab))
 
 
 def _read(lab, name: str) -> Path:
@@ -145,8 +197,8 @@ def _read(lab, name: str) -> Path:
 
 
 def require(lab, name: str) -> Path:
-    """Make sure artifact ``name`` exists, running the notebook that makes it when it does not (for a model
-    fine-tuned from a published checkpoint: when it is missing or started from another checkpoint)."""
+    """Make sure artifact ``name`` exists, running the notebook that makes it when it does not (with
+    ``lab.checkpoint``: an artifact of :data:`PER_CHECKPOINT` is made from it)."""
     if name in FROM_CHECKPOINT and is_kit(lab.checkpoint):
         raise ValueError(f"{name} is fine-tuned from a published checkpoint, and CHECKPOINT is {KIT!r}: set "
                          "CHECKPOINT to a keras_hub preset or a preset folder (notebook 02 fine-tunes it when missing)")
@@ -156,7 +208,7 @@ def require(lab, name: str) -> Path:
         overrides = lab.made_by()["overrides"]
         if overrides:  # the runner sets no profile fields: the producing notebook would fill another folder
             raise FileNotFoundError(
-                f"No {name} in {lab.artifacts_dir}, made with the overridden fields {overrides}: run notebook "
+                f"No {name} in {folder(lab, name)}, made with the overridden fields {overrides}: run notebook "
                 f"{_artifact(name).notebook} with the same overrides first (lab.profile = labkit.get_profile(...)), "
                 f"or drop the overrides to use the profile's own artifacts")
         source = find_notebook(_artifact(name).notebook)
@@ -164,15 +216,13 @@ def require(lab, name: str) -> Path:
         took = (f"about {seconds / 60:.0f} minutes" if seconds and seconds >= 90 else
                 f"about {seconds:.0f} seconds" if seconds else "as long as that notebook takes")
         out = lab.output_dir.parent / source.stem  # beside this notebook's outputs: the artifacts are shared
-        what = f"The {name} in {lab.artifacts_dir} started from another checkpoint" \
-            if (lab.artifacts_dir / _artifact(name).files[0]).exists() else f"No {name} in {lab.artifacts_dir}"
         given = "" if is_kit(lab.checkpoint) else f", CHECKPOINT={lab.checkpoint!r}"
-        print(f"{what}: running {source.name} (profile {lab.profile.name!r}{given}, {took}) to make it; its "
+        print(f"No {name} in {folder(lab, name)}: running {source.name} (profile {lab.profile.name!r}{given}, {took}) to make it; its "
               f"executed copy goes to {out}.", flush=True)
         execute_notebook(source, out, lab.profile.name, lab.seed, lab.data_dir, checkpoint=lab.checkpoint)
         if not exists(lab, name):
             raise FileNotFoundError(f"{source.name} ran (executed copy in {out}) but saved no {name} "
-                                    f"in {lab.artifacts_dir}")
+                                    f"in {folder(lab, name)}")
     return path(lab, name)
 
 
@@ -192,15 +242,14 @@ def save_encoder(lab, bundle, name: str = "encoder") -> Path:
     """Save an :class:`~labkit.blocks.encoder.EncoderBundle`: encoder (.keras), vocabulary, tokenizer settings."""
     from labkit.blocks.text import save_vocabulary
 
-    folder = lab.artifacts_dir
     model_file, vocab_file, settings_file = _encoder_files(name)
-    bundle.encoder.save(folder / model_file)
-    save_vocabulary(bundle.vocab, folder / vocab_file)
+    where = _saving(lab, name)
+    bundle.encoder.save(where / model_file)
+    save_vocabulary(bundle.vocab, where / vocab_file)
     settings = {"seq_len": bundle.seq_len, "lowercase": bool(bundle.tokenizer.lowercase)}
-    (folder / settings_file).write_text(json.dumps(settings) + "\n")
-    _saved(lab, name, "kit")
-    print(f"saved {model_file} and its vocabulary in {folder}")
-    return folder / model_file
+    (where / settings_file).write_text(json.dumps(settings) + "\n")
+    print(f"saved {model_file} and its vocabulary in {where}")
+    return where / model_file
 
 
 def _tokenizer(lab):
@@ -227,18 +276,19 @@ def load_encoder(lab, name: str = "encoder"):
 # --- the fine-tuned models -----------------------------------------------------------
 
 
-def save_finetuned(lab, name: str, model, class_names: list[str], checkpoint: str = KIT) -> Path:
-    """Save a fine-tuned model (``intent_classifier`` or ``ner_tagger``; ``checkpoint_intent_classifier`` or
-    ``checkpoint_ner_tagger`` for one fine-tuned from a published checkpoint) with its class names and the
-    checkpoint its encoder started from (``"kit"``: notebook 01's)."""
+def save_finetuned(lab, name: str, model, class_names: list[str], checkpoint=None) -> Path:
+    """Save a fine-tuned model with its class names: ``intent_classifier`` or ``ner_tagger`` (fine-tuned from
+    notebook 01's encoder), ``checkpoint_intent_classifier`` or ``checkpoint_ner_tagger`` (from ``lab.checkpoint``,
+    a published checkpoint: ``checkpoint`` is its ``Checkpoint``, whose tokenizer is saved with the model)."""
     if name not in FINETUNED:
         raise ValueError(f"save_finetuned saves {', '.join(FINETUNED)}; got {name!r}")
     model_file, names_file = ARTIFACTS[name].files
-    _saved(lab, name, checkpoint)  # first: it refuses a checkpoint_ model said to start from the kit's encoder
-    model.save(lab.artifacts_dir / model_file)
-    (lab.artifacts_dir / names_file).write_text(json.dumps(list(class_names)) + "\n")
-    print(f"saved {model_file} in {lab.artifacts_dir}")
-    return lab.artifacts_dir / model_file
+    where = _saving(lab, name, _fine_tuned_from(lab, name, checkpoint))  # first: it refuses a checkpoint_ model
+    # when CHECKPOINT is the kit's
+    model.save(where / model_file)
+    (where / names_file).write_text(json.dumps(list(class_names)) + "\n")
+    print(f"saved {model_file} in {where}")
+    return where / model_file
 
 
 def read_finetuned(lab, name: str):
@@ -249,7 +299,7 @@ def read_finetuned(lab, name: str):
     if name not in FINETUNED:
         raise ValueError(f"read_finetuned reads {', '.join(FINETUNED)}; got {name!r}")
     model = keras.saving.load_model(_read(lab, name))
-    return model, json.loads((lab.artifacts_dir / ARTIFACTS[name].files[1]).read_text())
+    return model, json.loads((folder(lab, name) / ARTIFACTS[name].files[1]).read_text())
 
 
 def _load_finetuned(lab, name: str):
@@ -329,24 +379,28 @@ def _classifier_files(name: str) -> tuple[str, str, str]:
 
 
 def save_text_classifier(lab, name: str, deployed: str, labels: Sequence[str], model=None, tfidf=None,
-                         threshold: float | None = None, checkpoint: str = "kit") -> Path:
+                         threshold: float | None = None, checkpoint=None) -> Path:
     """Save the classifier a notebook deploys (``service_classifier`` from 05, ``sentiment_classifier`` from 06).
 
     ``deployed``: one of :data:`CANDIDATES`; ``model``: the fine-tuned Keras classifier (token ids -> probabilities
     in ``labels``' order; needed unless TF-IDF alone is deployed); ``tfidf``: ``(vectorizer, logistic)`` from
     ``baselines.tfidf_logistic`` (needed unless the encoder alone is deployed), fitted on the label names or on
-    their ids; ``threshold``: the rejection threshold chosen with it; ``checkpoint``: where the encoder started.
-    Only what the deployed candidate needs is saved."""
+    their ids; ``threshold``: the rejection threshold chosen with it; ``checkpoint``: the
+    ``labkit.blocks.checkpoints.Checkpoint`` the encoder started from (``lab.checkpoint``'s; its tokenizer is saved
+    with a published one's model). The classifier is kept per checkpoint (:func:`folder`). Only what the deployed
+    candidate needs is saved."""
     info_file, model_file, tfidf_file = _classifier_files(name)
     if deployed not in CANDIDATES:
         raise ValueError(f"deployed={deployed!r}; expected one of: {', '.join(CANDIDATES)}")
     labels = [str(label) for label in labels]
-    (lab.artifacts_dir / info_file).unlink(missing_ok=True)  # until the new one is whole, there is no artifact
+    tfidf_only = deployed == "TF-IDF + logistic regression"
+    where = _saving(lab, name, None if tfidf_only else _fine_tuned_from(lab, name, checkpoint))
+    (where / info_file).unlink(missing_ok=True)  # until the new one is whole, there is no artifact
     files = {}
-    if deployed != "TF-IDF + logistic regression":
+    if not tfidf_only:
         if model is None:
             raise ValueError(f"deployed={deployed!r} needs model=, the fine-tuned Keras classifier")
-        model.save(lab.artifacts_dir / model_file)
+        model.save(where / model_file)
         files["model"] = model_file
     if deployed != "fine-tuned encoder":
         if tfidf is None:
@@ -359,45 +413,32 @@ def save_text_classifier(lab, name: str, deployed: str, labels: Sequence[str], m
         except ValueError:
             raise ValueError(f"the logistic regression's classes {classes} are neither the labels {labels} nor "
                              f"their ids 0..{len(labels) - 1}") from None
-        with open(lab.artifacts_dir / tfidf_file, "wb") as f:
+        with open(where / tfidf_file, "wb") as f:
             pickle.dump({"vectorizer": vectorizer, "logistic": logistic, "columns": columns}, f)
         files["tfidf"] = tfidf_file
     info = {"deployed": deployed, "labels": labels, "threshold": None if threshold is None else float(threshold),
             "files": files}
-    (lab.artifacts_dir / info_file).write_text(json.dumps(info, indent=1) + "\n")  # last: the artifact is complete
-    _saved(lab, name, checkpoint)
-    print(f"saved {name} ({deployed}) in {lab.artifacts_dir}")
-    return lab.artifacts_dir / info_file
+    (where / info_file).write_text(json.dumps(info, indent=1) + "\n")  # last: the artifact is complete
+    print(f"saved {name} ({deployed}) in {where}")
+    return where / info_file
 
 
-def load_text_classifier(lab, name: str, preset_tokenizer: Callable | None = None) -> TextClassifier:
-    """The classifier notebook 05 (``service_classifier``) or 06 (``sentiment_classifier``) deployed, as a
-    :class:`TextClassifier` (texts in, probabilities out).
-
-    An encoder fine-tuned from notebook 01's encoder reads 01's tokenizer; one fine-tuned from a published checkpoint
-    reads that checkpoint's: ``preset_tokenizer(checkpoint)`` must then return it, e.g.
-    ``lambda c: labkit.blocks.checkpoints.load_checkpoint(c, lab).tokenizer``."""
+def load_text_classifier(lab, name: str) -> TextClassifier:
+    """The classifier notebook 05 (``service_classifier``) or 06 (``sentiment_classifier``) deployed with
+    ``lab.checkpoint``, as a :class:`TextClassifier` (texts in, probabilities out). A fine-tuned encoder reads the
+    tokenizer of the checkpoint it started from (:func:`finetuned_tokenizer`)."""
     info_file, _, _ = _classifier_files(name)
-    _read(lab, name)
-    info = json.loads((lab.artifacts_dir / info_file).read_text())
+    where = _read(lab, name).parent
+    info = json.loads((where / info_file).read_text())
     parts = []
     if "model" in info["files"]:
         import keras
 
-        from labkit.blocks.text import tokenize
-
-        model = keras.saving.load_model(lab.artifacts_dir / info["files"]["model"])
-        checkpoint = made_by(lab, name).get("checkpoint", "kit")
-        if checkpoint == "kit":
-            tokenizer = partial(tokenize, _tokenizer(lab)[0])
-        elif preset_tokenizer is None:
-            raise ValueError(f"{name} was fine-tuned from {checkpoint}: pass preset_tokenizer, e.g. "
-                             "lambda c: checkpoints.load_checkpoint(c, lab).tokenizer")
-        else:
-            tokenizer = preset_tokenizer(checkpoint)
+        model = keras.saving.load_model(where / info["files"]["model"])
+        tokenizer = finetuned_tokenizer(lab, name)
         parts.append(lambda texts: model.predict(tokenizer(texts), batch_size=256, verbose=0))
     if "tfidf" in info["files"]:
-        with open(lab.artifacts_dir / info["files"]["tfidf"], "rb") as f:
+        with open(where / info["files"]["tfidf"], "rb") as f:
             bow = pickle.load(f)
         parts.append(lambda texts: bow["logistic"].predict_proba(bow["vectorizer"].transform(texts))[:, bow["columns"]])
 
@@ -443,10 +484,9 @@ def save_recommender(lab, user_ids, user_vectors, item_vectors, item_bias, score
         if len(arrays[key].shape) != len(shape) or arrays[key].shape[0] != shape[0]:
             raise ValueError(f"{key} has shape {arrays[key].shape}; expected {n_users if key == 'user_vectors' else n_items} "
                              f"rows ({n_users} users, {n_items} titles)")
-    file = lab.artifacts_dir / ARTIFACTS["recommender"].files[0]
+    file = _saving(lab, "recommender") / ARTIFACTS["recommender"].files[0]
     with open(file, "wb") as f:  # a file object: np.savez would add .npz to a name that lacks it
         np.savez(f, **arrays)
-    _saved(lab, "recommender", "kit")
     print(f"saved {file.name} ({n_users} users, {int(arrays['scored'].sum())} of {n_items} films scored) in {lab.artifacts_dir}")
     return file
 
@@ -458,16 +498,15 @@ def load_recommender(lab) -> Recommender:
                            saved["scored"], [str(t) for t in saved["titles"]])
 
 
-def save_knowledge_graph(lab, graph, checkpoint: str = "kit") -> Path:
+def save_knowledge_graph(lab, graph) -> Path:
     """Save notebook 08's graph (a ``networkx.MultiDiGraph``: nodes with their attributes, edges keyed by relation
-    with theirs) as JSON; ``checkpoint``: where the encoder of the extractor that built it started."""
+    with theirs) as JSON, per checkpoint: the encoder of the extractor that built it started from ``lab.checkpoint``."""
     content = {"nodes": [[node, dict(attributes)] for node, attributes in graph.nodes(data=True)],
                "edges": [[head, tail, key, dict(attributes)] for head, tail, key, attributes in
                          graph.edges(keys=True, data=True)]}
-    file = lab.artifacts_dir / ARTIFACTS["knowledge_graph"].files[0]
+    file = _saving(lab, "knowledge_graph") / ARTIFACTS["knowledge_graph"].files[0]
     file.write_text(json.dumps(content, indent=0) + "\n")
-    _saved(lab, "knowledge_graph", checkpoint)
-    print(f"saved {file.name} ({graph.number_of_nodes()} entities, {graph.number_of_edges()} facts) in {lab.artifacts_dir}")
+    print(f"saved {file.name} ({graph.number_of_nodes()} entities, {graph.number_of_edges()} facts) in {file.parent}")
     return file
 
 
@@ -487,11 +526,11 @@ def save_generator(lab, model, sizes: dict) -> Path:
     """Save notebook 09's own GPT: ``sizes``, the keyword arguments of ``labkit.ch09.build_gpt`` that built it, and
     its weights. It reads notebook 01's vocabulary, saved beside it as the encoder's."""
     info_file, weights_file = ARTIFACTS["generator"].files[:2]
-    (lab.artifacts_dir / info_file).unlink(missing_ok=True)  # until the new weights are whole, there is no artifact
-    with open(lab.artifacts_dir / weights_file, "wb") as f:
+    where = _saving(lab, "generator")
+    (where / info_file).unlink(missing_ok=True)  # until the new weights are whole, there is no artifact
+    with open(where / weights_file, "wb") as f:
         np.savez(f, *model.get_weights())
-    (lab.artifacts_dir / info_file).write_text(json.dumps(dict(sizes), indent=1) + "\n")
-    _saved(lab, "generator", "kit")
+    (where / info_file).write_text(json.dumps(dict(sizes), indent=1) + "\n")
     print(f"saved {info_file} and {weights_file} in {lab.artifacts_dir}")
     return lab.artifacts_dir / info_file
 
