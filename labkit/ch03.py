@@ -168,6 +168,17 @@ class _EmbeddingTable:
         return np.stack([self.rows[t] for t in texts])
 
 
+def load_instruction_agent(lab) -> tuple[object, Callable[[list[str]], np.ndarray]]:
+    """``(policy, embed)``: the policy this notebook saved with ``lab.checkpoint`` and the instruction embedding it
+    was trained with, that checkpoint's encoder mean-pooled (``labkit.blocks.checkpoints.Checkpoint.embed``; "kit":
+    notebook 01's). ``policy`` acts on :class:`InstructionWorld` observations (``labkit.blocks.rl.load_policy``);
+    ``embed`` maps texts to instruction vectors. This notebook runs first when the policy is missing."""
+    from labkit.blocks.checkpoints import load_checkpoint
+    from labkit.course.artifacts import load_instruction_policy
+
+    return load_instruction_policy(lab), load_checkpoint(lab.checkpoint, lab).embed
+
+
 def known_words() -> list[str]:
     """Every word an instruction may use, sorted: the templates' words, the colours and the objects."""
     return sorted(_KNOWN_WORDS | set(COLOURS) | set(KINDS))

@@ -77,7 +77,7 @@ MARGINS = {"cartpole_dqn_avg_return": 20.0, "cartpole_second_avg_return": 5.0,
 DEFAULT_MARGIN = 0.02
 # the notebooks that can use a published checkpoint (labkit.blocks.checkpoints) have a fifth parameter
 CHECKPOINT_PARAMETER = {**{name: {"CHECKPOINT"} for name in
-                           ("02_fine_tuning", "04_explainability", "05_customer_service",
+                           ("02_fine_tuning", "03_reinforcement_learning", "04_explainability", "05_customer_service",
                             "06_financial_sentiment_monitoring", "08_knowledge_graph", "10_capstone_agent")},
                         "09_generation_and_rl_of_the_language_model": {"GPT_CHECKPOINT"}}  # a published generator
 

@@ -46,6 +46,7 @@ import numpy as np
 
 from labkit.course.paths import kit_home
 from labkit.course.runner import KIT, is_kit  # noqa: F401  - is_kit: notebooks ask checkpoints.is_kit(CHECKPOINT)
+from labkit.blocks.encoder import mean_pooled
 from labkit.blocks.text import PAD_ID, WordPieces
 
 PROBE_SECONDS = 4.0  # how long the hub may take to answer before the kit calls it unreachable
@@ -148,20 +149,9 @@ class Checkpoint:
     def hidden_dim(self) -> int:
         return int(self.encoder.output_shape[-1])
 
-    def pooled_model(self):
-        """A Keras model: token ids -> one vector per text, the mean of the hidden states over the real tokens
-        (the same pooling for every source, as ``labkit.ch02.build_classifier`` pools)."""
-        import keras
-
-        token_ids = keras.Input(shape=(self.seq_len,), dtype="int32", name="token_ids")
-        pooled = keras.layers.GlobalAveragePooling1D(name="mean_pool")(
-            self.encoder(token_ids), mask=keras.ops.not_equal(token_ids, PAD_ID))
-        return keras.Model(token_ids, pooled, name="mean_pooled_encoder")
-
     def embed(self, texts: Sequence[str], batch_size: int = 256) -> np.ndarray:
         """One vector per text (mean pooling over the real tokens): float32 ``(len(texts), hidden_dim)``."""
-        return np.asarray(self.pooled_model().predict(self.tokenizer(texts), batch_size=batch_size, verbose=0),
-                          "float32")
+        return mean_pooled(self.encoder, self.tokenizer(texts), batch_size)
 
 
 class CheckpointError(ValueError):

@@ -60,12 +60,18 @@ def embed_sentences(bundle: EncoderBundle, texts: list[str], batch_size: int = 2
 
     Returns float32 ``(len(texts), hidden_dim)``.
     """
-    out = np.zeros((len(texts), bundle.hidden_dim), "float32")
-    for start in range(0, len(texts), batch_size):
-        ids = tokenize(bundle.tokenizer, texts[start: start + batch_size])
-        hidden = np.asarray(bundle.encoder(ids, training=False))
-        mask = (ids != PAD_ID)[..., None].astype("float32")
-        out[start: start + len(ids)] = (hidden * mask).sum(1) / np.maximum(mask.sum(1), 1.0)
+    return mean_pooled(bundle.encoder, tokenize(bundle.tokenizer, texts), batch_size)
+
+
+def mean_pooled(encoder, ids: np.ndarray, batch_size: int = 256) -> np.ndarray:
+    """``encoder``'s hidden states averaged over the real (non-padding) tokens of each row of token ids ``ids``:
+    float32 ``(len(ids), hidden_dim)``. Every source's sentence vector (``labkit.blocks.checkpoints``)."""
+    out = np.zeros((len(ids), int(encoder.output_shape[-1])), "float32")
+    for start in range(0, len(ids), batch_size):
+        batch = ids[start: start + batch_size]
+        hidden = np.asarray(encoder(batch, training=False))
+        mask = (batch != PAD_ID)[..., None].astype("float32")
+        out[start: start + len(batch)] = (hidden * mask).sum(1) / np.maximum(mask.sum(1), 1.0)
     return out
 
 

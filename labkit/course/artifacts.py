@@ -49,7 +49,6 @@ import re
 import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -85,7 +84,7 @@ ARTIFACTS: dict[str, Artifact] = {
 
 
 # made from the producing notebook's CHECKPOINT: kept in a folder per checkpoint (:func:`folder`)
-PER_CHECKPOINT = ("checkpoint_intent_classifier", "checkpoint_ner_tagger", "service_classifier",
+PER_CHECKPOINT = ("checkpoint_intent_classifier", "checkpoint_ner_tagger", "instruction_policy", "service_classifier",
                   "sentiment_classifier", "knowledge_graph")
 FROM_CHECKPOINT = ("checkpoint_intent_classifier", "checkpoint_ner_tagger")  # only ever from a published checkpoint
 
@@ -187,7 +186,8 @@ def _read(lab, name: str) -> Path:
     made = made_by(lab, name)
     data = "the bundled data" if made["data"] == "bundled" else f"data from {made['data']}"
     overrides = "".join(f", {k}={v}" for k, v in made["overrides"].items())
-    checkpoint = f", fine-tuned from {made['checkpoint']}" if made.get("checkpoint", "kit") != "kit" else ""
+    how = "instructions embedded by" if name == "instruction_policy" else "fine-tuned from"
+    checkpoint = f", {how} {made['checkpoint']}" if made.get("checkpoint", "kit") != "kit" else ""
     print(f"labkit: {name} made by notebook {made['notebook']} (profile {made['profile']!r}{overrides}, "
           f"seed {made['seed']}, {data}{checkpoint})")
     read = json.loads(lab.artifacts_read_path.read_text()) if lab.artifacts_read_path.exists() else {}
@@ -333,21 +333,31 @@ def load_ner_tagger(lab):
 
 
 def policy_dir(lab) -> Path:
-    """The folder notebook 03 saves its instruction policy into (``PolicySaver(...).save(folder)``)."""
-    return lab.artifacts_dir / "instruction_policy"
+    """The folder notebook 03's instruction policy is saved in (per checkpoint: its instructions are embedded by
+    ``lab.checkpoint``'s encoder); ``labkit.blocks.rl.load_policy`` reads it, ``labkit.ch03.load_instruction_agent``
+    with its embedding."""
+    return folder(lab, "instruction_policy") / "instruction_policy"
 
 
-def load_instruction_agent(lab):
-    """``(policy, embed)``: notebook 03's saved policy and the instruction embedding it was trained with.
+def save_instruction_policy(lab, policy) -> Path:
+    """Save notebook 03's trained policy (``PolicySaver(policy).save(policy_dir(lab))``: a SavedModel that runs without
+    the agent's code), recording that its instructions were embedded by ``lab.checkpoint``'s encoder."""
+    from tf_agents.policies import policy_saver
 
-    ``policy`` acts on the instruction world's observations (``labkit.blocks.rl.load_policy``); ``embed``
-    maps texts to instruction vectors (``embed_sentences`` with notebook 01's encoder).
-    """
-    from labkit.blocks.encoder import embed_sentences
+    _saving(lab, "instruction_policy")
+    policy_saver.PolicySaver(policy).save(str(policy_dir(lab)))
+    print(f"saved the instruction policy in {policy_dir(lab)}")
+    return policy_dir(lab)
+
+
+def load_instruction_policy(lab):
+    """Notebook 03's saved policy, made with ``lab.checkpoint`` (after :func:`require`; the load says what made it).
+    It acts on the instruction world's observations; ``labkit.ch03.load_instruction_agent`` gives it with the
+    embedding its instructions need."""
     from labkit.blocks.rl import load_policy
 
     _read(lab, "instruction_policy")
-    return load_policy(policy_dir(lab)), partial(embed_sentences, load_encoder(lab))
+    return load_policy(policy_dir(lab))
 
 
 # --- the case studies' deployed models (notebook 10's skills) ---------------------------------------------------
