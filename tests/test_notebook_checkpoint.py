@@ -4,7 +4,7 @@ figure, and learns NER too (a cased preset: names keep their capitals); 04 expla
 from it; in 06 (05 reads it the same way) it is the fine-tuned encoder of the classifier chosen on validation; in 08
 it is the encoder of the entity tagger (its own WordPieces, first-piece labels) and of the relation classifier.
 In 09, GPT_CHECKPOINT set to a tiny GPT-2 preset folder (byte-level pieces of printable ASCII, random weights)
-continues the notebook's prompts beside its own GPT."""
+continues the notebook's prompts beside its own GPT, and is tuned by the notebook's RL loop."""
 import json
 import math
 import re
@@ -200,6 +200,11 @@ def test_09_sets_a_gpt2_preset_folder_beside_its_own_gpt(executed, tmp_path):
         assert 0 <= metrics[name] <= 1 and math.isfinite(metrics[name]), name
     # random weights over printable characters write strings the kit's vocabulary mostly lacks
     assert metrics["gen_unk_share_checkpoint"] > 0
+    # section 9's RL loop tunes the preset too: its figures before and after, and its KL to the frozen preset
+    for name in (f"published_rl_{m}_{when}" for m in ("reward", "positive_share", "distinct2")
+                 for when in ("before", "after")):
+        assert 0 <= metrics[name] <= 1 and math.isfinite(metrics[name]), name
+    assert math.isfinite(metrics["published_rl_kl_per_token"]) and metrics["published_rl_kl_per_token"] >= 0
     # the section runs after every figure of the default run: those are the default run's (timings aside)
     default = json.loads((executed(path) / "metrics.json").read_text())
     timings = {m for m in default if "per_second" in m}
@@ -211,6 +216,10 @@ def test_09_sets_a_gpt2_preset_folder_beside_its_own_gpt(executed, tmp_path):
     shown = "".join(o.get("text", "") + o.get("data", {}).get("text/markdown", "") for o in section.outputs)
     assert "| tiny_gpt2 (0.0M parameters, pretraining text not recorded) |" in shown, shown
     assert "| the kit's GPT (" in shown, shown
+    (tuning,) = [c for c in cells if c.cell_type == "code" and "rl_finetune(preset_model" in c.source]
+    shown = "".join(o.get("text", "") + o.get("data", {}).get("text/markdown", "") for o in tuning.outputs)
+    assert "| tiny_gpt2 (0.0M parameters, pretraining text not recorded), as published |" in shown, shown
+    assert "In this run, after " in shown and "no GPU is visible" not in shown, shown  # a tiny preset is quick anywhere
     (default_section,) = [c for c in nbformat.read(executed(path) / path.name, as_version=4).cells
                           if c.cell_type == "code" and "checkpoints.load_generator(GPT_CHECKPOINT" in c.source]
     assert 'GPT_CHECKPOINT = "kit"' in "".join(o.get("text", "") for o in default_section.outputs)
