@@ -96,6 +96,8 @@ LESSONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "06": ("financial sentiment", ("bert_tiny_en_uncased", "bert_small_en_uncased")),
     "08": ("knowledge graph: entity tagging (cased helps names)", ("bert_base_en", "bert_tiny_en_uncased")),
     "09": ("generation and RL of the language model (GPT_CHECKPOINT)", ("gpt2_base_en",)),
+    "10": ("capstone: the router's encoder, and the skills 03, 05, 06 and 08 make with the same checkpoint",
+           ("bert_tiny_en_uncased", "bert_small_en_uncased")),
 }
 
 
