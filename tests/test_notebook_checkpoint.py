@@ -1,8 +1,10 @@
 """Notebooks with CHECKPOINT set to a published checkpoint: a tiny BERT preset with random weights, written here
-with keras_hub's save_to_preset (no network). In 02 it joins the comparison across label budgets and the scale
-figure, and learns NER too (a cased preset: names keep their capitals); 04 explains the two models 02 fine-tuned
-from it; in 06 (05 reads it the same way) it is the fine-tuned encoder of the classifier chosen on validation; in 08
-it is the encoder of the entity tagger (its own WordPieces, first-piece labels) and of the relation classifier.
+with keras_hub's save_to_preset (no network), one cased preset for all, in one run folder. In 02 it joins the
+comparison across label budgets and the scale figure, and learns NER too (names keep their capitals); in 03 it embeds
+the instructions; 04 explains the two models 02 fine-tuned from it and 03's policy; in 06 (05 reads it the same way)
+it is the fine-tuned encoder of the classifier chosen on validation; in 08 it is the encoder of the entity tagger (its
+own WordPieces, first-piece labels) and of the relation classifier. Their models are kept apart from the kit's, and
+10 run with the preset uses them (and has 05 make its own).
 In 09, GPT_CHECKPOINT set to a tiny GPT-2 preset folder (byte-level pieces of printable ASCII, random weights)
 continues the notebook's prompts beside its own GPT, and is tuned by the notebook's RL loop."""
 import json
@@ -53,20 +55,51 @@ def tiny_gpt2_preset(preset: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def checkpoint_run(executed, tmp_path_factory):
-    """02 under ci with CHECKPOINT a tiny cased preset folder, in a run folder holding a copy of 01's encoders and
-    records: ``(run folder, preset, 02's output folder)``. 04's test reads the models 02 saved there."""
-    first = executed(NOTEBOOKS["01"])  # 02 reads 01's encoders and its pretraining record
-    root = tmp_path_factory.mktemp("checkpoint_run")
-    run = root / "run"
-    (run / "artifacts" / FOLDER).mkdir(parents=True)
-    for name in {f for a in artifacts.ENCODERS for f in artifacts.ARTIFACTS[a].files}:
-        shutil.copy(first.parent / "artifacts" / FOLDER / name, run / "artifacts" / FOLDER / name)
-    (run / first.name).mkdir()
-    shutil.copy(first / "metrics.json", run / first.name / "metrics.json")
-    preset = tiny_preset(first, root / "tiny_bert", cased=True)
+def preset_run(executed, tmp_path_factory):
+    """A run folder holding a copy of the default run's artifacts (every one 10 loads, and 01's pretraining record)
+    and a tiny cased preset: ``(run folder, preset)``. The notebooks below run there with the preset, each reading
+    what the ones before made with it (and running a missing maker first, as a learner's run would)."""
+    default = executed(NOTEBOOKS["10"])  # its run folder holds every artifact 10 loads (labkit.ch10.READS)
+    first = executed(NOTEBOOKS["01"])  # the same run folder: 02 reads 01's pretraining record
+    root = tmp_path_factory.mktemp("preset_run")
+    shutil.copytree(default.parent / "artifacts", root / "run" / "artifacts")
+    (root / "run" / first.name).mkdir()
+    shutil.copy(first / "metrics.json", root / "run" / first.name / "metrics.json")
+    return root / "run", tiny_preset(first, root / "tiny_bert", cased=True)
+
+
+@pytest.fixture(scope="module")
+def checkpoint_run(preset_run):
+    """02 run with the preset in :func:`preset_run`: ``(run folder, preset, 02's output folder)``. 04 explains the
+    models it saved."""
+    run, preset = preset_run
     path = NOTEBOOKS["02"]
     return run, preset, execute_notebook(path, run / path.stem, "ci", 42, None, checkpoint=preset).parent
+
+
+def kept_apart(run: Path, preset: Path, name: str) -> dict:
+    """What made the kit's ``name`` and the preset's, which must be two files: ``{checkpoint: notebook}``."""
+    kit = run / "artifacts" / FOLDER
+    mine = kit / artifacts.checkpoint_folder_name(preset)
+    records = [json.loads((folder / f"{name}.made_by.json").read_text()) for folder in (kit, mine)]
+    return {r["checkpoint"]: r["notebook"] for r in records}
+
+
+def run_with_the_preset(preset_run, number: str, rates: tuple[str, ...], artifact: str):
+    """Run notebook ``number`` with the preset in the shared run folder, check that it records each of ``rates`` in
+    [0, 1] and keeps the ``artifact`` it saves apart from the kit's, and that its cell loading the checkpoint prints
+    the preset's legend: ``(metrics, cells)``."""
+    run, preset = preset_run
+    path = NOTEBOOKS[number]
+    out = execute_notebook(path, run / path.stem, "ci", 42, None, checkpoint=preset).parent
+    metrics = json.loads((out / "metrics.json").read_text())
+    for name in rates:
+        assert 0 <= metrics[name] <= 1 and math.isfinite(metrics[name]), name
+    assert kept_apart(run, preset, artifact) == {"kit": number, str(preset): number}
+    cells = nbformat.read(out / path.name, as_version=4).cells
+    (setup,) = [c for c in cells if c.cell_type == "code" and "checkpoints.load_checkpoint(CHECKPOINT" in c.source]
+    assert "tiny_bert (0.0M parameters, pretraining text not recorded)" in "".join(o.get("text", "") for o in setup.outputs)
+    return metrics, cells
 
 
 @pytest.mark.notebook
@@ -100,19 +133,25 @@ def test_02_fine_tunes_a_preset_folder_beside_the_kits_arms(executed, checkpoint
                 "tiny_bert (0.0M parameters, pretraining text not recorded) |",
                 "In this run the checkpoint's tagger", "the kit's deployed one", "the kit's uncut one"):
         assert row in printed, (row, printed)
-    # saved beside the kit's models (never over them), each with the checkpoint it started from
-    made_by = {name: json.loads((run / "artifacts" / FOLDER / f"{name}.made_by.json").read_text())["checkpoint"]
-               for name in artifacts.FINETUNED}
+    # saved beside the kit's models (never over them: in the checkpoint's folder), each with the checkpoint it started from
+    made_by = {name: json.loads(next((run / "artifacts" / FOLDER).glob(f"**/{name}.made_by.json")).read_text())
+               ["checkpoint"] for name in artifacts.FINETUNED}
     assert made_by == {"intent_classifier": "kit", "ner_tagger": "kit", "checkpoint_intent_classifier": str(preset),
                        "checkpoint_ner_tagger": str(preset)}
 
 
 @pytest.mark.notebook
 @pytest.mark.instructor
+def test_03_embeds_the_instructions_with_a_preset_folder(preset_run):
+    # the policy only works with the embedding it was trained with: saved apart from the kit's, with its checkpoint
+    run_with_the_preset(preset_run, "03", ("instr_success_train", "instr_success_heldout_paraphrase",
+                                           "instr_success_heldout_combination"), "instruction_policy")
+
+
+@pytest.mark.notebook
+@pytest.mark.instructor
 def test_04_explains_the_models_02_fine_tuned_from_a_preset_folder(executed, checkpoint_run):
-    run, preset, _ = checkpoint_run  # 02's models, the kit's and the preset's, are in its artifacts
-    policy = executed(NOTEBOOKS["03"]).parent / "artifacts" / FOLDER / "instruction_policy"
-    shutil.copytree(policy, run / "artifacts" / FOLDER / "instruction_policy")
+    run, preset, _ = checkpoint_run  # 02's models, the kit's and the preset's, and 03's policy with the preset
     path = NOTEBOOKS["04"]
     out = execute_notebook(path, run / path.stem, "ci", 42, None, checkpoint=preset).parent
     metrics = json.loads((out / "metrics.json").read_text())
@@ -120,7 +159,7 @@ def test_04_explains_the_models_02_fine_tuned_from_a_preset_folder(executed, che
         assert -1 <= metrics[name] <= 1 and math.isfinite(metrics[name]), name
     read = json.loads((out / "artifacts_read.json").read_text())
     assert read["checkpoint_intent_classifier"]["checkpoint"] == read["checkpoint_ner_tagger"]["checkpoint"] == \
-        str(preset) and read["intent_classifier"]["checkpoint"] == "kit"
+        read["instruction_policy"]["checkpoint"] == str(preset) and read["intent_classifier"]["checkpoint"] == "kit"
     # the section runs after every figure of the kit's models: those are the default run's (timings aside)
     default = json.loads((executed(path) / "metrics.json").read_text())
     assert {m: v for m, v in metrics.items() if m in default and "seconds" not in m} == \
@@ -144,40 +183,23 @@ def test_04_explains_the_models_02_fine_tuned_from_a_preset_folder(executed, che
 
 @pytest.mark.notebook
 @pytest.mark.instructor
-def test_06_deploys_its_choice_with_a_preset_folder_as_the_encoder(executed, tmp_path):
-    preset = tiny_preset(executed(NOTEBOOKS["01"]), tmp_path / "tiny_bert")  # 06 needs nothing else of 01 then
-    path = NOTEBOOKS["06"]
-    out = execute_notebook(path, tmp_path / "run" / path.stem, "ci", 42, None, checkpoint=preset).parent
-    metrics = json.loads((out / "metrics.json").read_text())
-    for name in ("fin_accuracy", "fin_macro_f1", "fin_accuracy_deployed", "fin_macro_f1_deployed",
-                 "fin_accuracy_tfidf", "fin_accuracy_mean"):
-        assert 0 <= metrics[name] <= 1 and math.isfinite(metrics[name]), name
+def test_06_deploys_its_choice_with_a_preset_folder_as_the_encoder(preset_run):
+    metrics, _ = run_with_the_preset(preset_run, "06", ("fin_accuracy", "fin_macro_f1", "fin_accuracy_deployed",
+                                                        "fin_macro_f1_deployed", "fin_accuracy_tfidf",
+                                                        "fin_accuracy_mean"), "sentiment_classifier")
     assert metrics["fin_deployed"] in ("fine-tuned encoder", "TF-IDF + logistic regression", "mean of the two")
     assert math.isfinite(metrics["alert_false_alarms_per_100_days"]) and metrics["alert_shifts_test"] > 0
-
-    cells = nbformat.read(out / path.name, as_version=4).cells
-    (setup,) = [c for c in cells if c.cell_type == "code" and "checkpoints.load_checkpoint(CHECKPOINT" in c.source]
-    printed = "".join(o.get("text", "") for o in setup.outputs)
-    assert "tiny_bert (0.0M parameters, pretraining text not recorded)" in printed
 
 
 @pytest.mark.notebook
 @pytest.mark.instructor
-def test_08_tags_and_links_with_a_preset_folder_as_the_encoder(executed, tmp_path):
-    preset = tiny_preset(executed(NOTEBOOKS["01"]), tmp_path / "tiny_bert")  # 08 needs nothing else of 01 then
-    path = NOTEBOOKS["08"]
-    out = execute_notebook(path, tmp_path / "run" / path.stem, "ci", 42, None, checkpoint=preset).parent
-    metrics = json.loads((out / "metrics.json").read_text())
-    for name in ("kg_entity_f1", "kg_entity_f1_unigram", "kg_relation_f1", "kg_relation_f1_pattern",
-                 "kg_qa_exact_match", "kg_linkpred_mrr", "kg_linkpred_hits_at_10"):
-        assert 0 <= metrics[name] <= 1 and math.isfinite(metrics[name]), name
-    made_by = json.loads((out / "artifacts_read.json").read_text()) if (out / "artifacts_read.json").exists() else {}
-    assert "encoder" not in made_by, "the preset replaces 01's encoder: 08 reads none"
-
-    cells = nbformat.read(out / path.name, as_version=4).cells
-    (setup,) = [c for c in cells if c.cell_type == "code" and "checkpoints.load_checkpoint(CHECKPOINT" in c.source]
-    printed = "".join(o.get("text", "") for o in setup.outputs)
-    assert "tiny_bert (0.0M parameters, pretraining text not recorded)" in printed
+def test_08_tags_and_links_with_a_preset_folder_as_the_encoder(preset_run):
+    _, cells = run_with_the_preset(preset_run, "08", ("kg_entity_f1", "kg_entity_f1_unigram", "kg_relation_f1",
+                                                      "kg_relation_f1_pattern", "kg_qa_exact_match", "kg_linkpred_mrr",
+                                                      "kg_linkpred_hits_at_10"), "knowledge_graph")
+    out = preset_run[0] / NOTEBOOKS["08"].stem
+    read = json.loads((out / "artifacts_read.json").read_text()) if (out / "artifacts_read.json").exists() else {}
+    assert "encoder" not in read, "the preset replaces 01's encoder: 08 reads none"
     (table,) = [c for c in cells if c.cell_type == "code" and "read_conll04 =" in c.source]
     shown = "".join(o.get("data", {}).get("text/markdown", "") for o in table.outputs)
     assert "encoder: tiny_bert (0.0M parameters" in shown, shown
@@ -230,18 +252,25 @@ def test_09_sets_a_gpt2_preset_folder_beside_its_own_gpt(executed, tmp_path):
 
 @pytest.mark.notebook
 @pytest.mark.instructor
-def test_10_routes_with_a_preset_folder_as_the_routers_encoder(executed, tmp_path):
-    default = executed(NOTEBOOKS["10"])  # its run folder holds every artifact 10 loads (labkit.ch10.READS)
-    run = tmp_path / "run"
-    shutil.copytree(default.parent / "artifacts", run / "artifacts")
-    preset = tiny_preset(executed(NOTEBOOKS["01"]), tmp_path / "tiny_bert")
+def test_10_routes_with_a_preset_folder_as_the_routers_encoder(preset_run):
+    """10 with the preset: its router fine-tunes it, and its skills are the policy and the models 03, 05, 06 and 08
+    made with it (05 runs first here: the run folder holds only the kit's service classifier)."""
+    run, preset = preset_run
     path = NOTEBOOKS["10"]
     out = execute_notebook(path, run / path.stem, "ci", 42, None, checkpoint=preset).parent
     metrics = json.loads((out / "metrics.json").read_text())
     for name in ("agent_success", "agent_routing_accuracy", "agent_success_keyword_baseline"):
         assert 0 <= metrics[name] <= 1 and math.isfinite(metrics[name]), name
+    read = json.loads((out / "artifacts_read.json").read_text())
+    assert {name: read[name]["checkpoint"] for name in ("instruction_policy", "service_classifier",
+                                                         "sentiment_classifier", "knowledge_graph", "recommender")} == \
+        {"instruction_policy": str(preset), "service_classifier": str(preset), "sentiment_classifier": str(preset),
+         "knowledge_graph": str(preset), "recommender": "kit"}
+    assert kept_apart(run, preset, "service_classifier") == {"kit": "05", str(preset): "05"}
 
     cells = nbformat.read(out / path.name, as_version=4).cells
+    (service,) = [c for c in cells if c.cell_type == "code" and 'load_text_classifier(lab, "service_classifier")' in c.source]
+    assert "No service_classifier in " in "".join(o.get("text", "") for o in service.outputs)
     (router,) = [c for c in cells if c.cell_type == "code" and "checkpoints.load_checkpoint(CHECKPOINT" in c.source]
     printed = "".join(o.get("text", "") for o in router.outputs)
     assert "router encoder: tiny_bert (0.0M parameters, pretraining text not recorded)" in printed
