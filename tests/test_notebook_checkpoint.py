@@ -13,7 +13,6 @@ import re
 import shutil
 from pathlib import Path
 
-import keras
 import keras_hub
 import nbformat
 import pytest
@@ -42,9 +41,7 @@ def tiny_preset(first: Path, preset: Path, cased: bool = False) -> Path:
 def tiny_gpt2_preset(preset: Path) -> Path:
     """A GPT-2 preset folder that can spell any ASCII prompt: one byte-level piece per printable character, "Ġ"
     (a space) and two merges; ``<|endoftext|>`` last, as in GPT-2 (its tokenizer pads with id 0, which must not be
-    the stop token). One layer of width 8, random weights, seeded: 09's RL moves such a model by a KL of about 1e-8
-    nats per token, the size of float32's rounding of a log-sum-exp, so its sign is only fixed by fixed weights."""
-    keras.utils.set_random_seed(0)
+    the stop token). One layer of width 8, random weights."""
     pieces = ["Ġ", *(chr(b) for b in range(33, 127)), "Ġt", "Ġa"]
     vocab = {piece: i for i, piece in enumerate(pieces)}
     vocab["<|endoftext|>"] = len(vocab)
@@ -229,7 +226,9 @@ def test_09_sets_a_gpt2_preset_folder_beside_its_own_gpt(executed, tmp_path):
     for name in (f"published_rl_{m}_{when}" for m in ("reward", "positive_share", "distinct2")
                  for when in ("before", "after")):
         assert 0 <= metrics[name] <= 1 and math.isfinite(metrics[name]), name
-    assert math.isfinite(metrics["published_rl_kl_per_token"]) and metrics["published_rl_kl_per_token"] >= 0
+    # a KL is never negative; 09's few small steps move this tiny preset by about 1e-8 nats per token, the size of
+    # float32's rounding of the log-softmax, so the computed figure is checked down to that rounding
+    assert math.isfinite(metrics["published_rl_kl_per_token"]) and metrics["published_rl_kl_per_token"] >= -1e-6
     # the section runs after every figure of the default run: those are the default run's (timings aside)
     default = json.loads((executed(path) / "metrics.json").read_text())
     timings = {m for m in default if "per_second" in m}
