@@ -403,18 +403,18 @@ def save_text_classifier(lab, name: str, deployed: str, labels: Sequence[str], m
     if deployed not in CANDIDATES:
         raise ValueError(f"deployed={deployed!r}; expected one of: {', '.join(CANDIDATES)}")
     labels = [str(label) for label in labels]
-    tfidf_only = deployed == "TF-IDF + logistic regression"
+    tfidf_only, encoder_only = deployed == "TF-IDF + logistic regression", deployed == "fine-tuned encoder"
+    if not tfidf_only and model is None:  # before anything is written: a bad call leaves the artifact as it was
+        raise ValueError(f"deployed={deployed!r} needs model=, the fine-tuned Keras classifier")
+    if not encoder_only and tfidf is None:
+        raise ValueError(f"deployed={deployed!r} needs tfidf=(vectorizer, logistic regression)")
     where = _saving(lab, name, None if tfidf_only else _fine_tuned_from(lab, name, checkpoint))
     (where / info_file).unlink(missing_ok=True)  # until the new one is whole, there is no artifact
     files = {}
     if not tfidf_only:
-        if model is None:
-            raise ValueError(f"deployed={deployed!r} needs model=, the fine-tuned Keras classifier")
         model.save(where / model_file)
         files["model"] = model_file
-    if deployed != "fine-tuned encoder":
-        if tfidf is None:
-            raise ValueError(f"deployed={deployed!r} needs tfidf=(vectorizer, logistic regression)")
+    if not encoder_only:
         vectorizer, logistic = tfidf
         classes = [c.item() if hasattr(c, "item") else c for c in logistic.classes_]
         wanted = labels if set(labels) <= set(map(str, classes)) else list(range(len(labels)))
